@@ -1,0 +1,34 @@
+/** The `dispatch` operator CLI. Each command lives in bin/cli/ and takes its I/O as an argument. */
+import type { CliIo } from './cli/io.ts';
+import { local } from './cli/local.ts';
+import { validate } from './cli/validate.ts';
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+const commands: Record<string, { run: Command; summary: string }> = {
+  validate: { run: validate, summary: 'check alarm files against MESSAGE-SPEC.md' },
+  local: { run: local, summary: 'run Dispatch on this machine (npm start)' },
+};
+
+export const usage = `Usage: dispatch <command> [options]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(16)}${c.summary}`)
+  .join('\n')}
+
+Run "dispatch <command> --help" for a command's options and an example.`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`dispatch: unknown command "${name}"\n\n${usage}`);
+    return 2;
+  }
+  return command.run(args, io);
+}

@@ -1,0 +1,371 @@
+/**
+ * The alarm contract: one zod schema per alarm type, joined by a discriminated union on `type`.
+ *
+ * This file is the single source of MESSAGE-SPEC.md and of `schema/alarm.schema.json`.
+ * Wire compatibility: every message the original Dispatch delivered still parses. Where its code fell back on a
+ * default (the PagerDuty service, a missing Slack ID or GitHub handle, `retrigger`), the field is optional here
+ * too; unknown keys are ignored; `null` counts as absent; the misspelt `gitHubRepo` and the singular
+ * `body.github.label` the original also read are accepted.
+ */
+import { z } from 'zod';
+
+export const ALARM_TYPES = ['self-service', 'broadcast', 'nag', 'low-priority', 'high-priority'] as const;
+export type AlarmType = (typeof ALARM_TYPES)[number];
+
+/** Vendor limits, each named where an alarm exceeds it. */
+export const LIMITS = {
+  /** SNS rejects messages over 256 KiB. */
+  snsMessageBytes: 262_144,
+  /** GitHub rejects issue titles over 256 characters. */
+  githubTitle: 256,
+  /** GitHub rejects issue bodies over 65,536 characters; Dispatch keeps 5,536 for its audit footer. */
+  githubBody: 60_000,
+  /** GitHub rejects label names over 50 characters. */
+  githubLabel: 50,
+  /** GitHub allows at most 100 labels on an issue. */
+  githubLabels: 100,
+  /** Slack truncates message text beyond 40,000 characters. */
+  slackMessage: 40_000,
+  /** Slack rejects a Block Kit section text over 3,000 characters. */
+  slackSection: 3_000,
+  /** Slack rejects button labels over 75 characters. */
+  slackButton: 75,
+  /** PagerDuty Events API v2 rejects summaries over 1,024 characters. */
+  pagerdutySummary: 1_024,
+  /** PagerDuty Events API v2 rejects dedup keys over 255 characters. */
+  dedupeKey: 255,
+} as const;
+
+// ---------------------------------------------------------------- building blocks
+
+type Where = string;
+
+/** A string field with messages that say what is expected and, when absent, for which type it is required. */
+function text(where: Where, max: number, limitName: string) {
+  return z
+    .string({
+      error: (iss) =>
+        iss.input === undefined || iss.input === null
+          ? `required for ${where}`
+          : `expected a string, got ${describe(iss.input)}`,
+    })
+    .min(1, { error: `must not be empty (${where})` })
+    .max(max, { error: `is longer than ${max} characters: ${limitName}` });
+}
+
+/** Optional field: absent, `null` and (for strings) empty all mean "use the default". */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === null || v === '' ? undefined : v), schema.optional());
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function object<T extends z.ZodRawShape>(where: Where, shape: T) {
+  return z.object(shape, {
+    error: (iss) =>
+      iss.input === undefined || iss.input === null
+        ? `required for ${where}`
+        : `expected an object, got ${describe(iss.input)}`,
+  });
+}
+
+/** `repo` (in the configured owner) or `owner/repo`. */
+const RepoSchema = z
+  .string({
+    error: (iss) =>
+      `expected a repository name such as "alarms" or "acme/alarms", got ${describe(iss.input)}`,
+  })
+  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/)?[A-Za-z0-9_.-]{1,100}$/, {
+    error: 'expected a repository name such as "alarms" or "acme/alarms"',
+  });
+
+const RetriggerSchema = z.union([z.boolean(), z.enum(['true', 'false'])], {
+  error: (iss) => `expected true or false, got ${describe(iss.input)}`,
+});
+
+const RequestIdSchema = z.union([z.string().max(255), z.number()], {
+  error: 'expected a string of at most 255 characters',
+});
+
+/**
+ * One person to notify. `slackId` (a Slack user ID such as `U024BE7LH`, or a `#channel`) is where the DM goes;
+ * without it Dispatch uses the default channel and says so. `github` is a handle without `@`; without it the
+ * default user or team is tagged. `slack` is a display name for the audit trail. Other keys are ignored, so a
+ * producer can pass records from its directory as they are.
+ *
+ * @example { "slackId": "U024BE7LH", "slack": "alice", "github": "alice", "google": "ignored" }
+ */
+export const UserSchema = z.object(
+  {
+    slackId: optional(z.string({ error: 'expected a Slack user ID such as "U024BE7LH"' }).max(255)),
+    slack: optional(z.string({ error: 'expected a Slack display name' }).max(255)),
+    github: optional(
+      z
+        .string({ error: 'expected a GitHub handle such as "alice"' })
+        .regex(/^@?[A-Za-z0-9](?:[A-Za-z0-9/_-]{0,99})$/, {
+          error: 'expected a GitHub handle such as "alice"',
+        }),
+    ),
+  },
+  { error: (iss) => `expected a user object such as {"slackId":"U024BE7LH"}, got ${describe(iss.input)}` },
+);
+export type User = z.infer<typeof UserSchema>;
+
+function users(where: Where) {
+  return z.array(UserSchema, {
+    error: (iss) =>
+      iss.input === undefined || iss.input === null
+        ? `required for ${where}: a list of users such as [{"slackId":"U024BE7LH"}]`
+        : `expected a list of users, got ${describe(iss.input)}`,
+  });
+}
+
+function githubIssue(where: Where) {
+  return object(where, {
+    title: text(where, LIMITS.githubTitle, 'GitHub accepts at most 256 characters in an issue title'),
+    body: optional(
+      z.string({ error: 'expected a string' }).max(LIMITS.githubBody, {
+        error:
+          'is longer than 60000 characters: GitHub accepts 65536 per issue body and Dispatch keeps the rest',
+      }),
+    ),
+    labels: optional(
+      z
+        .array(
+          z
+            .string({ error: 'expected a label name' })
+            .min(1, { error: 'label must not be empty' })
+            .max(LIMITS.githubLabel, { error: 'is longer than 50 characters: GitHub label names allow 50' }),
+          { error: 'expected a list of label names such as ["security"]' },
+        )
+        .max(LIMITS.githubLabels, { error: 'has more than 100 labels: GitHub allows 100 per issue' }),
+    ),
+    /** Accepted for compatibility: the original read a single `label` when `labels` was absent. */
+    label: optional(z.string().min(1).max(LIMITS.githubLabel)),
+  });
+}
+
+const Link = z.object({
+  href: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+  text: optional(z.string().max(200)),
+});
+
+/** Fields every alarm type may carry. */
+const common = {
+  /** ID for logs and the audit trail; generated when absent. */
+  requestId: optional(RequestIdSchema),
+  /** Repository for the issue, `repo` or `owner/repo`; the configured default otherwise. */
+  githubRepo: optional(RepoSchema),
+  /** The spelling the original code read; kept so producers that used it keep their repository. */
+  gitHubRepo: optional(RepoSchema),
+  /** PagerDuty service for escalations; the configured default otherwise. */
+  pagerDutyServiceId: optional(
+    z.string({ error: 'expected a PagerDuty service ID such as "PABC123"' }).max(64),
+  ),
+  /** `true` (default): an open issue for the same alarm suppresses a new one. `false`: a closed one does too. */
+  retrigger: optional(RetriggerSchema),
+  /** What makes two alarms the same alarm; derived from type, repository, title and user when absent. */
+  dedupeKey: optional(
+    z
+      .string({ error: 'expected a string' })
+      .max(LIMITS.dedupeKey, { error: 'is longer than 255 characters: PagerDuty dedup keys allow 255' }),
+  ),
+  /** PagerDuty severity for pages raised by this alarm (default `critical`). */
+  severity: optional(
+    z.enum(['critical', 'error', 'warning', 'info'], {
+      error: 'expected one of: critical, error, warning, info',
+    }),
+  ),
+  /** Links shown in Slack, on the issue and on the incident (runbook, dashboard). */
+  links: optional(
+    z.array(Link, { error: 'expected a list of {"href","text"}' }).max(10, { error: 'at most 10 links' }),
+  ),
+};
+
+// ---------------------------------------------------------------- one schema per type
+
+const SS = 'self-service';
+/**
+ * self-service: a GitHub issue per user (audit trail) and an interactive Slack DM asking the user to confirm.
+ *
+ * @example {"type":"self-service","users":[{"slackId":"U024BE7LH","github":"alice"}],
+ *   "body":{"github":{"title":"2FA disabled","body":"..."},"slack":{"message":"2FA was disabled on your account",
+ *   "prompt":"Was this you?","actions":{"yes":"Yes, it was me","no":"No, escalate"}}}}
+ */
+export const SelfServiceAlarmSchema = z
+  .object({
+    type: z.literal(SS),
+    ...common,
+    users: users(SS),
+    body: object(SS, {
+      github: githubIssue(SS),
+      slack: object(SS, {
+        message: text(SS, LIMITS.slackMessage, 'Slack truncates message text beyond 40000 characters'),
+        prompt: optional(
+          z.string({ error: 'expected a string' }).max(LIMITS.slackSection, {
+            error: 'is longer than 3000 characters: a Slack section allows 3000',
+          }),
+        ),
+        actions: optional(
+          object(SS, {
+            yes: text(SS, LIMITS.slackButton, 'Slack button labels allow 75 characters'),
+            no: text(SS, LIMITS.slackButton, 'Slack button labels allow 75 characters'),
+            yes_response: optional(z.string({ error: 'expected a string' }).max(LIMITS.slackSection)),
+            no_response: optional(z.string({ error: 'expected a string' }).max(LIMITS.slackSection)),
+          }),
+        ),
+      }),
+    }),
+  })
+  .superRefine((alarm, ctx) => {
+    // The original sent the prompt with the buttons; a prompt without buttons could never be answered.
+    if (alarm.body.slack.prompt !== undefined && alarm.body.slack.actions === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['body', 'slack', 'actions'],
+        message: `required for ${SS} when body.slack.prompt is set: {"yes":"…","no":"…"}`,
+      });
+    }
+  });
+
+const BC = 'broadcast';
+/**
+ * broadcast: a non-interactive Slack DM to every user and one GitHub issue listing who was told.
+ *
+ * @example {"type":"broadcast","users":[{"slackId":"U1"},{"slackId":"U2"}],
+ *   "body":{"github":{"title":"Phishing campaign","body":"..."},"slack":{"message":"Do not open ..."}}}
+ */
+export const BroadcastAlarmSchema = z.object({
+  type: z.literal(BC),
+  ...common,
+  users: users(BC),
+  body: object(BC, {
+    github: githubIssue(BC),
+    slack: object(BC, {
+      message: text(BC, LIMITS.slackMessage, 'Slack truncates message text beyond 40000 characters'),
+    }),
+  }),
+});
+
+const NAG = 'nag';
+/**
+ * nag: a Slack DM on every alarm, reusing the open GitHub issue. Without `users` the default channel is told;
+ * without `body.slack.message` the issue title is sent.
+ *
+ * @example {"type":"nag","githubRepo":"alarms","users":[{"slackId":"U1"}],
+ *   "body":{"github":{"title":"Laptop not encrypted","body":"..."},"slack":{"message":"Please enable FileVault"}}}
+ */
+export const NagAlarmSchema = z.object({
+  type: z.literal(NAG),
+  ...common,
+  users: optional(users(NAG)),
+  body: object(NAG, {
+    github: githubIssue(NAG),
+    slack: optional(
+      object(NAG, {
+        message: optional(
+          z.string({ error: 'expected a string' }).max(LIMITS.slackMessage, {
+            error: 'is longer than 40000 characters: Slack truncates message text beyond 40000 characters',
+          }),
+        ),
+      }),
+    ),
+  }),
+});
+
+const LP = 'low-priority';
+/**
+ * low-priority: a GitHub issue only; the first user's GitHub handle (or the default user/team) is tagged.
+ *
+ * @example {"type":"low-priority","githubRepo":"alarms","body":{"github":{"title":"Unused key","body":"..."}}}
+ */
+export const LowPriorityAlarmSchema = z.object({
+  type: z.literal(LP),
+  ...common,
+  users: optional(users(LP)),
+  body: object(LP, { github: githubIssue(LP) }),
+});
+
+const HP = 'high-priority';
+/**
+ * high-priority: a PagerDuty incident. `body.pagerduty.service` and `pagerDutyServiceId` choose the service;
+ * the configured default otherwise.
+ *
+ * @example {"type":"high-priority","body":{"pagerduty":{"title":"Root login","body":"Console login as root"}}}
+ */
+export const HighPriorityAlarmSchema = z.object({
+  type: z.literal(HP),
+  ...common,
+  body: object(HP, {
+    pagerduty: object(HP, {
+      title: text(HP, LIMITS.pagerdutySummary, 'PagerDuty summaries allow 1024 characters'),
+      body: optional(
+        z.union([z.string(), z.record(z.string(), z.unknown())], {
+          error: 'expected a string or an object of details',
+        }),
+      ),
+      service: optional(z.string({ error: 'expected a PagerDuty service ID such as "PABC123"' }).max(64)),
+    }),
+  }),
+});
+
+/** Any alarm, as producers send it. */
+export const AlarmInputSchema = z.discriminatedUnion(
+  'type',
+  [
+    SelfServiceAlarmSchema,
+    BroadcastAlarmSchema,
+    NagAlarmSchema,
+    LowPriorityAlarmSchema,
+    HighPriorityAlarmSchema,
+  ],
+  {
+    error: (iss) => {
+      const input = (iss.input ?? {}) as { type?: unknown };
+      const valid = ALARM_TYPES.join(', ');
+      if (typeof input !== 'object' || Array.isArray(input)) return `expected a JSON object with a "type"`;
+      return input.type === undefined
+        ? `required: one of ${valid}`
+        : `unknown type ${JSON.stringify(input.type)}: expected one of ${valid}`;
+    },
+  },
+);
+export type AlarmInput = z.input<typeof AlarmInputSchema>;
+type Parsed = z.output<typeof AlarmInputSchema>;
+
+// ---------------------------------------------------------------- normalised form the router works with
+
+type Normalised<T> = Omit<T, 'gitHubRepo' | 'retrigger' | 'requestId'> & {
+  requestId: string | undefined;
+  retrigger: boolean;
+};
+export type SelfServiceAlarm = Normalised<z.output<typeof SelfServiceAlarmSchema>>;
+export type BroadcastAlarm = Normalised<z.output<typeof BroadcastAlarmSchema>>;
+export type NagAlarm = Normalised<z.output<typeof NagAlarmSchema>>;
+export type LowPriorityAlarm = Normalised<z.output<typeof LowPriorityAlarmSchema>>;
+export type HighPriorityAlarm = Normalised<z.output<typeof HighPriorityAlarmSchema>>;
+/** An alarm after validation: one repository field, `retrigger` a boolean, labels merged. */
+export type Alarm = SelfServiceAlarm | BroadcastAlarm | NagAlarm | LowPriorityAlarm | HighPriorityAlarm;
+
+/** The validated, normalised alarm schema. Parse with `parseAlarm` for errors phrased per MESSAGE-SPEC.md. */
+export const AlarmSchema = AlarmInputSchema.transform((a: Parsed): Alarm => normalise(a));
+
+function normalise(a: Parsed): Alarm {
+  const { gitHubRepo, retrigger, requestId, ...rest } = a;
+  const out = {
+    ...rest,
+    githubRepo: a.githubRepo ?? gitHubRepo,
+    retrigger: retrigger === undefined ? true : retrigger === true || retrigger === 'true',
+    requestId: requestId === undefined ? undefined : String(requestId),
+  } as Alarm;
+  if ('github' in out.body) {
+    const gh = out.body.github;
+    if (gh.labels === undefined && gh.label !== undefined) gh.labels = [gh.label];
+    delete gh.label;
+  }
+  return out;
+}
