@@ -1,0 +1,261 @@
+/**
+ * The ledger in DynamoDB: one item per alarm (`sk = alarm`), one per SNS message seen (`sk = msg#<id>`) and one per
+ * step (`sk = step#<name>`). Claims are conditional writes, so exactly one attempt wins a step.
+ * Items expire through the table's TTL attribute `expiresAt`.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
+ */
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { VendorError } from '../core/errors.ts';
+import type { AlarmLookup, AlarmRecord, Clock, Ledger, StepClaim } from '../core/ports.ts';
+
+const ALARM = 'alarm';
+const DAY_S = 86_400;
+
+export interface DynamoLedgerOptions {
+  table: string;
+  /** How long records are kept after their last change (TTL). */
+  retentionDays?: number;
+}
+
+export class DynamoLedger implements Ledger {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  private readonly retentionS: number;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly clock: Clock,
+    options: DynamoLedgerOptions,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+    });
+    this.table = options.table;
+    this.retentionS = (options.retentionDays ?? 400) * DAY_S;
+  }
+
+  async lookup(key: string, messageId: string): Promise<AlarmLookup> {
+    const out = await this.call(() =>
+      this.doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [this.table]: {
+              Keys: [
+                { pk: key, sk: ALARM },
+                { pk: key, sk: `msg#${messageId}` },
+              ],
+              ConsistentRead: true,
+            },
+          },
+        }),
+      ),
+    );
+    const items = out.Responses?.[this.table] ?? [];
+    const alarm = items.find((i) => i.sk === ALARM);
+    const message = items.find((i) => i.sk !== ALARM);
+    return { record: alarm && toRecord(alarm), seenIn: message?.occurrence as number | undefined };
+  }
+
+  async get(key: string): Promise<AlarmRecord | undefined> {
+    const out = await this.call(() =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: key, sk: ALARM }, ConsistentRead: true })),
+    );
+    return out.Item && toRecord(out.Item);
+  }
+
+  async join(key: string, messageId: string, startNext?: { from: number }): Promise<AlarmRecord> {
+    let record: AlarmRecord | undefined;
+    if (startNext) record = await this.advance(key, messageId, startNext.from);
+    record ??= await this.touch(key, messageId);
+    await this.call(() =>
+      this.doc
+        .send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { pk: key, sk: `msg#${messageId}`, occurrence: record.occurrence, expiresAt: this.expiresAt() },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .catch(ignoreConditionFailed),
+    );
+    return record;
+  }
+
+  async annotate(key: string, occurrence: number, fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt'>>) {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':occ': occurrence, ':now': this.clock.now() };
+    const sets = ['updatedAt = :now'];
+    for (const [field, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+    await this.call(() =>
+      this.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: key, sk: ALARM },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: 'occurrence = :occ',
+            ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+            ExpressionAttributeValues: values,
+          }),
+        )
+        .catch(ignoreConditionFailed),
+    );
+  }
+
+  async claim(key: string, step: string, leaseMs: number): Promise<StepClaim> {
+    const now = this.clock.now();
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: `step#${step}` },
+          UpdateExpression: 'SET #state = :claimed, leaseUntil = :until, expiresAt = :ttl ADD attempts :one',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #state = :released OR (#state = :claimed AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':claimed': 'claimed',
+            ':released': 'released',
+            ':until': now + leaseMs,
+            ':now': now,
+            ':one': 1,
+            ':ttl': this.expiresAt(),
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return { status: 'won', reconcile: out.Attributes !== undefined };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw ledgerError(error);
+    }
+    const out = await this.call(() =>
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
+      ),
+    );
+    const item = out.Item;
+    if (item?.state === 'done') return { status: 'done', result: (item.result as object | undefined) ?? {} };
+    // Claimed by someone else (or changed since): report it held; the caller polls and claims again.
+    return { status: 'held', until: (item?.leaseUntil as number | undefined) ?? now };
+  }
+
+  async complete(key: string, step: string, result: object): Promise<void> {
+    await this.call(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: `step#${step}` },
+          UpdateExpression: 'SET #state = :done, #result = :result, expiresAt = :ttl REMOVE leaseUntil',
+          ExpressionAttributeNames: { '#state': 'state', '#result': 'result' },
+          ExpressionAttributeValues: { ':done': 'done', ':result': result, ':ttl': this.expiresAt() },
+        }),
+      ),
+    );
+  }
+
+  async release(key: string, step: string, reason: string): Promise<void> {
+    await this.call(() =>
+      this.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: key, sk: `step#${step}` },
+            UpdateExpression: 'SET #state = :released, reason = :reason REMOVE leaseUntil',
+            ConditionExpression: '#state = :claimed',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':released': 'released', ':claimed': 'claimed', ':reason': reason.slice(0, 1000) },
+          }),
+        )
+        .catch(ignoreConditionFailed),
+    );
+  }
+
+  /** Starts occurrence `from + 1` if nobody has yet; undefined when another attempt did first. */
+  private async advance(key: string, messageId: string, from: number): Promise<AlarmRecord | undefined> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: ALARM },
+          UpdateExpression: 'SET occurrence = :next, firstMessageId = :mid, updatedAt = :now, expiresAt = :ttl REMOVE issue, prompt',
+          ConditionExpression: 'occurrence = :from',
+          ExpressionAttributeValues: {
+            ':from': from,
+            ':next': from + 1,
+            ':mid': messageId,
+            ':now': this.clock.now(),
+            ':ttl': this.expiresAt(),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRecord(out.Attributes!);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw ledgerError(error);
+    }
+  }
+
+  /** Creates the alarm record with occurrence 1, or refreshes it; returns it as stored. */
+  private async touch(key: string, messageId: string): Promise<AlarmRecord> {
+    const out = await this.call(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: ALARM },
+          UpdateExpression:
+            'SET occurrence = if_not_exists(occurrence, :one), firstMessageId = if_not_exists(firstMessageId, :mid), updatedAt = :now, expiresAt = :ttl',
+          ExpressionAttributeValues: { ':one': 1, ':mid': messageId, ':now': this.clock.now(), ':ttl': this.expiresAt() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return toRecord(out.Attributes!);
+  }
+
+  private expiresAt(): number {
+    return Math.floor(this.clock.now() / 1000) + this.retentionS;
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw ledgerError(error);
+    }
+  }
+}
+
+function toRecord(item: Record<string, unknown>): AlarmRecord {
+  return {
+    key: item.pk as string,
+    occurrence: item.occurrence as number,
+    firstMessageId: item.firstMessageId as string,
+    issue: item.issue as AlarmRecord['issue'],
+    prompt: item.prompt as AlarmRecord['prompt'],
+    updatedAt: item.updatedAt as number,
+  };
+}
+
+function ignoreConditionFailed(error: unknown): undefined {
+  if (error instanceof ConditionalCheckFailedException) return undefined;
+  throw error;
+}
+
+function ledgerError(error: unknown): Error {
+  if (error instanceof VendorError) return error;
+  const name = (error as { name?: string }).name ?? 'Error';
+  return new VendorError('dynamodb', `ledger ${name}: ${(error as Error).message}`, { cause: error, retryable: true });
+}

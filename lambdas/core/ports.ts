@@ -1,0 +1,166 @@
+/**
+ * The ports the use cases call. Adapters in lambdas/adapters implement them over Slack, GitHub, PagerDuty,
+ * DynamoDB and SSM; tests pass in-memory fakes. Nothing in lambdas/core imports a vendor SDK.
+ */
+
+// ---------------------------------------------------------------- Slack
+
+/** A Block Kit block; kept loose so core does not depend on the Slack SDK's types. */
+export type Block = Record<string, unknown>;
+
+export interface ChatMessage {
+  /** Plain-text fallback for notifications and screen readers. */
+  text: string;
+  blocks: Block[];
+  /** Slack message metadata; carries the Dispatch key so a message can be found again after a crash. */
+  metadata?: { event_type: string; event_payload: Record<string, string | number | boolean> };
+}
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+}
+
+export interface Chat {
+  /** Posts to a user ID (a DM from the app) or a channel. Throws VendorError. */
+  post(to: string, message: ChatMessage): Promise<PostedMessage>;
+  update(at: PostedMessage, message: ChatMessage): Promise<void>;
+  /** One bounded read of the recent messages the app posted to `to`, looking for one carrying `key`. */
+  findByKey(to: string, key: string): Promise<PostedMessage | undefined>;
+  /** An ephemeral reply through an interaction's response_url. */
+  respond?(responseUrl: string, body: Record<string, unknown>): Promise<void>;
+}
+
+// ---------------------------------------------------------------- GitHub
+
+export interface Repo {
+  owner: string;
+  repo: string;
+}
+
+export interface IssueRef extends Repo {
+  number: number;
+  url: string;
+}
+
+export interface NewIssue {
+  title: string;
+  body: string;
+  labels: string[];
+}
+
+export interface IssueTracker {
+  create(repo: Repo, issue: NewIssue): Promise<IssueRef>;
+  /** `open` or `closed` as GitHub sees it now (one request). */
+  state(issue: IssueRef): Promise<'open' | 'closed'>;
+  comment(issue: IssueRef, body: string): Promise<void>;
+  close(issue: IssueRef): Promise<void>;
+  addLabels(issue: IssueRef, labels: string[]): Promise<void>;
+  /** One bounded read of the repository's most recent issues, looking for the hidden marker of `key`. */
+  findByKey(repo: Repo, key: string): Promise<IssueRef | undefined>;
+}
+
+// ---------------------------------------------------------------- PagerDuty
+
+export interface PageRequest {
+  /** Makes the trigger idempotent: PagerDuty folds a repeat into the open incident. */
+  dedupKey: string;
+  summary: string;
+  severity: 'critical' | 'error' | 'warning' | 'info';
+  /** PagerDuty service ID asked for by the alarm, if any. */
+  service?: string | undefined;
+  details?: Record<string, unknown>;
+  links?: { href: string; text?: string | undefined }[];
+}
+
+export interface PageResult {
+  dedupKey: string;
+  /** True when PagerDuty folded this page into an incident that was already open. */
+  deduplicated: boolean;
+  incidentUrl?: string | undefined;
+  /** Set when the requested service could not be used and the default one was paged instead. */
+  note?: string | undefined;
+}
+
+export interface Pager {
+  trigger(page: PageRequest): Promise<PageResult>;
+}
+
+// ---------------------------------------------------------------- ledger
+
+export type StepClaim =
+  /** This worker owns the step. `reconcile` is true when an earlier attempt may have reached the vendor. */
+  | { status: 'won'; reconcile: boolean }
+  | { status: 'done'; result: object }
+  /** Another worker holds an unexpired lease. */
+  | { status: 'held'; until: number };
+
+export interface AlarmRecord {
+  key: string;
+  /** Increases when a closed alarm fires again with `retrigger` true. */
+  occurrence: number;
+  /** The SNS message that started the current occurrence; any other one is a repeat. */
+  firstMessageId: string;
+  /** Set once the occurrence's issue exists. */
+  issue?: IssueRef | undefined;
+  /** What the triage needs to answer a prompt: who may answer, where to escalate. */
+  prompt?: PromptRecord | undefined;
+  updatedAt: number;
+}
+
+export interface AlarmLookup {
+  record: AlarmRecord | undefined;
+  /** The occurrence this SNS message already joined; undefined for a message never seen. */
+  seenIn: number | undefined;
+}
+
+export interface PromptRecord {
+  /** The Slack user the prompt was sent to; only they may answer. */
+  slackUserId: string;
+  service?: string | undefined;
+  severity: PageRequest['severity'];
+  summary: string;
+  /** The DM's message, shown again above the outcome once the prompt is answered. */
+  message: string;
+  yesResponse?: string | undefined;
+  noResponse?: string | undefined;
+  dm?: PostedMessage | undefined;
+}
+
+export interface Ledger {
+  /** Reads the alarm record and whether this SNS message was seen before (one round trip). */
+  lookup(key: string, messageId: string): Promise<AlarmLookup>;
+  /** Reads the alarm record; undefined when the key was never seen. */
+  get(key: string): Promise<AlarmRecord | undefined>;
+  /**
+   * Joins `messageId` to the current occurrence or starts the first one. Starting occurrence `n + 1` happens only
+   * when `startNext` is set and the stored occurrence is still `n` (conditional write). Returns the record after.
+   */
+  join(key: string, messageId: string, startNext?: { from: number }): Promise<AlarmRecord>;
+  /** Records facts about the current occurrence (issue, prompt). */
+  annotate(key: string, occurrence: number, fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt'>>): Promise<void>;
+  /** Conditional claim of one step of one occurrence. */
+  claim(key: string, step: string, leaseMs: number): Promise<StepClaim>;
+  complete(key: string, step: string, result: object): Promise<void>;
+  /** Gives a claimed step back after a failure; the next claim must reconcile. */
+  release(key: string, step: string, reason: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- platform
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Log {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  /** A logger whose every line also carries `fields` (e.g. the alarm id). */
+  with(fields: Record<string, unknown>): Log;
+}
+
+export interface Metrics {
+  count(name: string, dimensions: Record<string, string>, value?: number): void;
+}

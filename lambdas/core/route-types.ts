@@ -1,0 +1,45 @@
+/** What routing an alarm did, returned to the handler (logs) and the local runner (HTTP answer). */
+import type { RouterConfig } from './config.ts';
+import type { AlarmType } from './message.ts';
+import type { Chat, IssueRef, IssueTracker, Metrics, PageResult, Pager } from './ports.ts';
+import type { StepDeps } from './steps.ts';
+
+export interface RouteDeps extends StepDeps {
+  chat: Chat;
+  tracker: IssueTracker;
+  pager: Pager;
+  metrics: Metrics;
+  config: RouterConfig;
+}
+
+export interface DmOutcome {
+  /** The Slack user or channel asked for (the default channel for a fallback). */
+  to: string;
+  channel?: string;
+  ts?: string;
+  /** Why the message went to the default channel instead. */
+  fallback?: string;
+  /** Slack's reason for refusing the DM; the default channel was told. */
+  failed?: string;
+}
+
+export interface Delivery {
+  key: string;
+  occurrence?: number;
+  issue?: IssueRef;
+  dms: DmOutcome[];
+  page?: PageResult;
+  /** Why nothing new was sent (an open issue, `retrigger: false`). */
+  suppressed?: string;
+}
+
+export interface RouteReport {
+  requestId: string;
+  type: AlarmType;
+  deliveries: Delivery[];
+}
+
+/** Identifies one SNS message: a redelivery carries the same ID, a re-publish a new one. */
+export interface RouteContext {
+  messageId: string;
+}

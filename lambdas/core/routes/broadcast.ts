@@ -1,0 +1,81 @@
+/**
+ * broadcast: one issue listing who was told and a DM to every user, in parallel with bounded concurrency. One
+ * refused DM stops nothing: it is reported to the default channel and recorded on the issue.
+ */
+import { mapSettled } from '../concurrency.ts';
+import { alarmKey, resolveRepo, userIdentity } from '../keys.ts';
+import type { BroadcastAlarm } from '../message.ts';
+import { issueBody, noticeDm } from '../render.ts';
+import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
+import { occurrenceFor, runStep } from '../steps.ts';
+import { sendDm } from './dm.ts';
+import { throwIfAnyFailed } from './failures.ts';
+
+export async function routeBroadcast(
+  deps: RouteDeps,
+  alarm: BroadcastAlarm,
+  ctx: RouteContext & { requestId: string },
+): Promise<Delivery> {
+  const key = alarmKey(alarm, deps.config);
+  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
+  const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
+  if (occ.stop) return delivery;
+
+  const o = `o${occ.record.occurrence}`;
+  const marker = `${key}#${o}`;
+  const repo = resolveRepo(alarm, deps.config);
+  const channel = deps.config.slackDefaultChannel;
+  const names = alarm.users.map((u) => u.slack || u.slackId || `${u.github ?? 'unknown'} (no Slack ID)`);
+  const lines = [`**Notified (${names.length}):**`, '```', names.join(', ') || '(nobody)', '```'];
+  const message = alarm.body.slack.message;
+
+  const issueStep = runStep(deps, key, `${o}:issue`, {
+    reconcile: () => deps.tracker.findByKey(repo, marker),
+    run: () =>
+      deps.tracker.create(repo, {
+        title: alarm.body.github.title,
+        body: issueBody(alarm, { key, marker, requestId: ctx.requestId, lines }),
+        labels: alarm.body.github.labels ?? [],
+      }),
+  });
+  // The same user listed twice gets one DM: the step is named by who they are.
+  const dmSteps = mapSettled(alarm.users, deps.config.broadcastConcurrency, (user) => {
+    const to = user.slackId || undefined;
+    return runStep(deps, key, `${o}:dm:${userIdentity(user)}`, {
+      reconcile: async () => {
+        const found = await deps.chat.findByKey(to ?? channel, marker);
+        return found ? ({ to: to ?? channel, ...found } as DmOutcome) : undefined;
+      },
+      run: () =>
+        sendDm(deps, {
+          alarm,
+          to,
+          message: noticeDm(alarm, message, marker),
+          fallbackText: message,
+          fallbackReason: `No Slack ID was given for ${user.github ?? 'a user'} in this broadcast, so it came to ${channel}.`,
+          marker,
+        }),
+    });
+  });
+  const [issue, dms] = await Promise.allSettled([issueStep, dmSteps]);
+  const dmResults = dms.status === 'fulfilled' ? dms.value : [];
+  delivery.dms = dmResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value.result] : []));
+  if (issue.status === 'fulfilled') {
+    delivery.issue = issue.value.result;
+    if (!occ.record.issue) await deps.ledger.annotate(key, occ.record.occurrence, { issue: delivery.issue });
+  }
+  throwIfAnyFailed([issue, ...dmResults]);
+
+  const failed = delivery.dms.filter((d) => d.failed);
+  if (failed.length > 0) {
+    await runStep(deps, key, `${o}:failures`, {
+      run: async () => {
+        const list = failed.map((d) => `- \`${d.to}\`: ${d.failed}`).join('\n');
+        await deps.tracker.comment(delivery.issue!, `Dispatch could not DM ${failed.length} of them (${channel} was told):\n${list}`);
+        return {};
+      },
+    });
+  }
+  deps.log.info('broadcast delivered', { alarmKey: key, issue: delivery.issue?.url, dms: delivery.dms.length, failed: failed.length });
+  return delivery;
+}

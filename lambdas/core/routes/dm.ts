@@ -1,0 +1,39 @@
+/** Sending one Slack message with the fallbacks producers rely on. */
+import { VendorError } from '../errors.ts';
+import type { Alarm } from '../message.ts';
+import type { ChatMessage } from '../ports.ts';
+import { deliveryFailureNotice, fallbackDm } from '../render.ts';
+import type { DmOutcome, RouteDeps } from '../route-types.ts';
+
+export interface DmRequest {
+  alarm: Alarm;
+  /** Slack user ID or channel; undefined sends `fallbackText` to the default channel. */
+  to: string | undefined;
+  message: ChatMessage;
+  fallbackText: string;
+  fallbackReason: string;
+  marker: string;
+  issueUrl?: string | undefined;
+}
+
+/**
+ * Posts the DM. Without a Slack ID the default channel gets the message and the reason. A DM Slack refuses for
+ * good (unknown user, deactivated account) is reported to the default channel and counts as handled; a transient
+ * failure throws so the alarm is retried.
+ */
+export async function sendDm(deps: Pick<RouteDeps, 'chat' | 'config' | 'log'>, req: DmRequest): Promise<DmOutcome> {
+  const channel = deps.config.slackDefaultChannel;
+  if (!req.to) {
+    const message = fallbackDm(req.alarm, req.fallbackText, req.fallbackReason, req.marker, req.issueUrl);
+    const posted = await deps.chat.post(channel, message);
+    return { to: channel, ...posted, fallback: req.fallbackReason };
+  }
+  try {
+    return { to: req.to, ...(await deps.chat.post(req.to, req.message)) };
+  } catch (error) {
+    if (!(error instanceof VendorError) || error.retryable) throw error;
+    deps.log.warn('DM refused by Slack; reporting to the default channel', { to: req.to, error: error.message });
+    await deps.chat.post(channel, deliveryFailureNotice(req.alarm, req.to, error.message, req.issueUrl));
+    return { to: req.to, failed: error.message };
+  }
+}

@@ -1,0 +1,39 @@
+/** low-priority: a GitHub issue only, tagging the first user's handle or the default user/team. */
+import { alarmKey, resolveRepo } from '../keys.ts';
+import type { LowPriorityAlarm } from '../message.ts';
+import { issueBody, mention } from '../render.ts';
+import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
+import { occurrenceFor, runStep } from '../steps.ts';
+
+export async function routeLowPriority(
+  deps: RouteDeps,
+  alarm: LowPriorityAlarm,
+  ctx: RouteContext & { requestId: string },
+): Promise<Delivery> {
+  const first = alarm.users?.[0];
+  const key = alarmKey(alarm, deps.config, first ?? {});
+  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
+  const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
+  if (occ.stop) return delivery;
+
+  const marker = `${key}#o${occ.record.occurrence}`;
+  const repo = resolveRepo(alarm, deps.config);
+  const { result } = await runStep(deps, key, `o${occ.record.occurrence}:issue`, {
+    reconcile: () => deps.tracker.findByKey(repo, marker),
+    run: () =>
+      deps.tracker.create(repo, {
+        title: alarm.body.github.title,
+        body: issueBody(alarm, {
+          key,
+          marker,
+          requestId: ctx.requestId,
+          lines: [mention(first?.github, deps.config.githubDefaultUser)],
+        }),
+        labels: alarm.body.github.labels ?? [],
+      }),
+  });
+  delivery.issue = result;
+  if (!occ.record.issue) await deps.ledger.annotate(key, occ.record.occurrence, { issue: result });
+  deps.log.info('low-priority delivered', { alarmKey: key, issue: result.url, suppressed: occ.suppressed });
+  return delivery;
+}

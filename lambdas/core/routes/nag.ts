@@ -1,0 +1,95 @@
+/**
+ * nag: a DM on every alarm, one issue reused while it is open. Each repeat is recorded on the issue. DM steps are
+ * named by the SNS message, so a redelivery never nags twice while a new publish always nags.
+ */
+import { mapSettled } from '../concurrency.ts';
+import { alarmKey, resolveRepo, userIdentity } from '../keys.ts';
+import type { NagAlarm, User } from '../message.ts';
+import { issueBody, mention, noticeDm } from '../render.ts';
+import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
+import { occurrenceFor, runStep } from '../steps.ts';
+import { sendDm } from './dm.ts';
+import { throwIfAnyFailed } from './failures.ts';
+
+export async function routeNag(
+  deps: RouteDeps,
+  alarm: NagAlarm,
+  ctx: RouteContext & { requestId: string },
+): Promise<Delivery> {
+  const key = alarmKey(alarm, deps.config);
+  // `retrigger: false` after the issue was closed means: keep nagging, but open no new issue.
+  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
+  const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
+
+  const o = `o${occ.record.occurrence}`;
+  const marker = `${key}#${o}`;
+  const repo = resolveRepo(alarm, deps.config);
+  const channel = deps.config.slackDefaultChannel;
+  const text = alarm.body.slack?.message ?? alarm.body.github.title;
+  const known = occ.record.issue;
+  const users: (User | undefined)[] = alarm.users?.length ? alarm.users : [undefined];
+  const handles = (alarm.users ?? []).map((u) => mention(u.github, deps.config.githubDefaultUser));
+
+  const issueStep = known
+    ? Promise.resolve({ result: known, fresh: false })
+    : runStep(deps, key, `${o}:issue`, {
+        reconcile: () => deps.tracker.findByKey(repo, marker),
+        run: () =>
+          deps.tracker.create(repo, {
+            title: alarm.body.github.title,
+            body: issueBody(alarm, {
+              key,
+              marker,
+              requestId: ctx.requestId,
+              lines: [handles.length ? [...new Set(handles)].join(' ') : mention(undefined, deps.config.githubDefaultUser)],
+            }),
+            labels: alarm.body.github.labels ?? [],
+          }),
+      });
+  const dmSteps = mapSettled(users, deps.config.broadcastConcurrency, (user) => {
+    const to = user?.slackId || undefined;
+    const dmMarker = `${marker}#${ctx.messageId}`;
+    return runStep(deps, key, `${o}:dm:${ctx.messageId}:${userIdentity(user)}`, {
+      reconcile: async () => {
+        const found = await deps.chat.findByKey(to ?? channel, dmMarker);
+        return found ? ({ to: to ?? channel, ...found } as DmOutcome) : undefined;
+      },
+      run: () =>
+        sendDm(deps, {
+          alarm,
+          to,
+          message: noticeDm(alarm, text, dmMarker, known?.url),
+          fallbackText: text,
+          fallbackReason: user
+            ? `No Slack ID was given for ${user.github ?? 'a user'} of this nag alarm, so it came to ${channel}.`
+            : `No users were given for this nag alarm, so it came to ${channel}.`,
+          marker: dmMarker,
+          issueUrl: known?.url,
+        }),
+    });
+  });
+  const [issue, dms] = await Promise.allSettled([issueStep, dmSteps]);
+  const dmResults = dms.status === 'fulfilled' ? dms.value : [];
+  delivery.dms = dmResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value.result] : []));
+  if (issue.status === 'fulfilled') {
+    delivery.issue = issue.value.result;
+    if (!known) await deps.ledger.annotate(key, occ.record.occurrence, { issue: delivery.issue });
+  }
+  throwIfAnyFailed([issue, ...dmResults]);
+
+  const failed = delivery.dms.filter((d) => d.failed);
+  if (occ.repeat || failed.length > 0) {
+    await runStep(deps, key, `${o}:seen:${ctx.messageId}`, {
+      run: async () => {
+        const when = new Date(deps.clock.now()).toISOString();
+        const told = delivery.dms.filter((d) => !d.failed).map((d) => `\`${d.to}\``);
+        const lines = [occ.repeat ? `Seen again at ${when}; nagged ${told.join(', ') || 'nobody'}.` : `Nagged at ${when}.`];
+        for (const d of failed) lines.push(`Could not DM \`${d.to}\`: ${d.failed} (${channel} was told).`);
+        await deps.tracker.comment(delivery.issue!, lines.join('\n'));
+        return {};
+      },
+    });
+  }
+  deps.log.info('nag delivered', { alarmKey: key, issue: delivery.issue?.url, dms: delivery.dms.length, repeat: occ.repeat });
+  return delivery;
+}

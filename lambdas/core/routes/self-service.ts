@@ -1,0 +1,114 @@
+/**
+ * self-service: per user, one GitHub issue and one interactive DM. The DM goes out in parallel with the issue (the
+ * human does not wait for the audit trail) and gains the issue link by an update once the issue exists.
+ */
+import { alarmKey, resolveRepo } from '../keys.ts';
+import type { SelfServiceAlarm, User } from '../message.ts';
+import type { PromptRecord } from '../ports.ts';
+import { issueBody, mention, selfServiceDm } from '../render.ts';
+import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
+import { occurrenceFor, runStep } from '../steps.ts';
+import { sendDm } from './dm.ts';
+import { throwIfAnyFailed } from './failures.ts';
+
+export async function routeSelfServiceUser(
+  deps: RouteDeps,
+  alarm: SelfServiceAlarm,
+  user: User | undefined,
+  ctx: RouteContext & { requestId: string },
+): Promise<Delivery> {
+  const key = alarmKey(alarm, deps.config, user);
+  const log = deps.log.with({ alarmKey: key });
+  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
+  const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
+  if (occ.stop) return delivery;
+
+  const o = `o${occ.record.occurrence}`;
+  const marker = `${key}#${o}`;
+  const repo = resolveRepo(alarm, deps.config);
+  const slackId = user?.slackId || undefined;
+  const channel = deps.config.slackDefaultChannel;
+  const fallbackReason = `No Slack ID was given for this alarm's user, so it came to ${channel} without the prompt.`;
+
+  const prompt: PromptRecord | undefined = slackId === undefined ? undefined : {
+    slackUserId: slackId,
+    service: alarm.pagerDutyServiceId,
+    severity: alarm.severity ?? 'critical',
+    summary: alarm.body.github.title,
+    message: alarm.body.slack.message,
+    yesResponse: alarm.body.slack.actions?.yes_response,
+    noResponse: alarm.body.slack.actions?.no_response,
+  };
+  // Recorded before the DM exists, so a click always finds who may answer it.
+  if (prompt && !occ.record.prompt) await deps.ledger.annotate(key, occ.record.occurrence, { prompt });
+
+  const lines = [mention(user?.github, deps.config.githubDefaultUser)];
+  if (!slackId) lines.push('', `_${fallbackReason}_`);
+
+  const [issueStep, dmStep] = await Promise.allSettled([
+    runStep(deps, key, `${o}:issue`, {
+      reconcile: () => deps.tracker.findByKey(repo, marker),
+      run: () =>
+        deps.tracker.create(repo, {
+          title: alarm.body.github.title,
+          body: issueBody(alarm, { key, marker, requestId: ctx.requestId, lines }),
+          labels: alarm.body.github.labels ?? [],
+        }),
+    }),
+    runStep(deps, key, `${o}:dm`, {
+      reconcile: async () => {
+        const found = await deps.chat.findByKey(slackId ?? channel, marker);
+        return found ? ({ to: slackId ?? channel, ...found } as DmOutcome) : undefined;
+      },
+      run: () =>
+        sendDm(deps, {
+          alarm,
+          to: slackId,
+          message: selfServiceDm(alarm, { key, marker, issueUrl: occ.record.issue?.url }),
+          fallbackText: alarm.body.slack.message,
+          fallbackReason,
+          marker,
+          issueUrl: occ.record.issue?.url,
+        }),
+    }),
+  ]);
+
+  if (issueStep.status === 'fulfilled') {
+    delivery.issue = issueStep.value.result;
+    if (!occ.record.issue) await deps.ledger.annotate(key, occ.record.occurrence, { issue: delivery.issue });
+  }
+  if (dmStep.status === 'fulfilled') {
+    const dm = dmStep.value.result;
+    delivery.dms.push(dm);
+    if (prompt && dm.channel && dm.ts && !dm.failed && !occ.record.prompt?.dm) {
+      await deps.ledger.annotate(key, occ.record.occurrence, {
+        prompt: { ...prompt, dm: { channel: dm.channel, ts: dm.ts } },
+      });
+    }
+  }
+  throwIfAnyFailed([issueStep, dmStep]);
+
+  const issue = delivery.issue!;
+  const dm = delivery.dms[0]!;
+  if (dm.failed) {
+    await runStep(deps, key, `${o}:dm-failed`, {
+      run: async () => {
+        await deps.tracker.comment(issue, `Dispatch could not DM \`${dm.to}\`: ${dm.failed}. ${channel} was told.`);
+        return {};
+      },
+    });
+  } else if (slackId && dm.channel && dm.ts) {
+    // Add the issue link to the prompt once the issue exists.
+    await runStep(deps, key, `${o}:link`, {
+      run: async () => {
+        await deps.chat.update(
+          { channel: dm.channel!, ts: dm.ts! },
+          selfServiceDm(alarm, { key, marker, issueUrl: issue.url }),
+        );
+        return {};
+      },
+    });
+  }
+  log.info('self-service delivered', { issue: issue.url, dm: dm.channel, suppressed: occ.suppressed });
+  return delivery;
+}

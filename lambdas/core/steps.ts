@@ -1,0 +1,139 @@
+/**
+ * Effectively-once steps over the ledger.
+ *
+ * Slack and GitHub have no idempotency keys, so each step (an issue, a DM, a page) is claimed with a conditional
+ * write and only the winner calls the vendor, then records `done` with the vendor's ids. A step whose earlier
+ * attempt may have reached the vendor (a released or expired claim) is reconciled first: one bounded read for
+ * the marker Dispatch put in what it created.
+ */
+import type { RouterConfig } from './config.ts';
+import { DispatchError, VendorError } from './errors.ts';
+import type { AlarmRecord, Clock, IssueTracker, Ledger, Log } from './ports.ts';
+
+export interface StepDeps {
+  ledger: Ledger;
+  clock: Clock;
+  log: Log;
+  config: Pick<RouterConfig, 'leaseMs' | 'heldWaitMs'>;
+}
+
+export interface StepWork<R extends object> {
+  /** Looks for what an earlier attempt may have created; undefined when it did not. */
+  reconcile?: () => Promise<R | undefined>;
+  run: () => Promise<R>;
+}
+
+export interface StepOutcome<R> {
+  result: R;
+  /** True when this call did the work; false when it was already done (a duplicate or a retry). */
+  fresh: boolean;
+}
+
+const POLL_MS = 200;
+
+export async function runStep<R extends object>(
+  deps: StepDeps,
+  key: string,
+  step: string,
+  work: StepWork<R>,
+): Promise<StepOutcome<R>> {
+  const giveUpAt = deps.clock.now() + deps.config.heldWaitMs;
+  for (;;) {
+    const claim = await deps.ledger.claim(key, step, deps.config.leaseMs);
+    if (claim.status === 'done') return { result: claim.result as R, fresh: false };
+    if (claim.status === 'held') {
+      if (deps.clock.now() >= giveUpAt) {
+        throw new DispatchError('STEP_IN_PROGRESS', `step ${step} of ${key} is held by another attempt; retry later`, {
+          retryable: true,
+        });
+      }
+      await deps.clock.sleep(POLL_MS);
+      continue;
+    }
+    try {
+      const found = claim.reconcile && work.reconcile ? await work.reconcile() : undefined;
+      if (found !== undefined) {
+        deps.log.info('step reconciled: an earlier attempt had done it', { step });
+        await deps.ledger.complete(key, step, found);
+        return { result: found, fresh: false };
+      }
+      const result = await work.run();
+      await deps.ledger.complete(key, step, result);
+      return { result, fresh: true };
+    } catch (error) {
+      await deps.ledger.release(key, step, errorText(error)).catch((releaseError: unknown) =>
+        deps.log.warn('could not release step; it frees itself when the lease expires', {
+          step,
+          error: errorText(releaseError),
+        }),
+      );
+      throw error;
+    }
+  }
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof DispatchError ? error.retryable : true;
+}
+
+export interface Occurrence {
+  record: AlarmRecord;
+  /** Not the message that started the occurrence: a re-publish or a concurrent duplicate. */
+  repeat: boolean;
+  /** Why nothing new is sent; the occurrence's missing steps are still finished. */
+  suppressed?: string;
+  /** Nothing at all is to be done (`retrigger: false` and the issue was closed). */
+  stop?: boolean;
+}
+
+/**
+ * Which occurrence of an alarm a message belongs to. A redelivery stays in its occurrence; a new publish joins
+ * the current one while its issue is open (or not yet made); after the issue was closed it starts the next
+ * occurrence, unless `retrigger` is false. Costs one ledger read and at most one GitHub read.
+ */
+export async function occurrenceFor(
+  deps: { ledger: Ledger; tracker: IssueTracker },
+  key: string,
+  messageId: string,
+  retrigger: boolean,
+): Promise<Occurrence> {
+  const { record: existing, seenIn } = await deps.ledger.lookup(key, messageId);
+  if (existing === undefined) {
+    const record = await deps.ledger.join(key, messageId);
+    return { record, repeat: record.firstMessageId !== messageId };
+  }
+  if (seenIn !== undefined) {
+    // A redelivery: finish its occurrence, unless a later occurrence has already replaced it.
+    if (seenIn === existing.occurrence) return { record: existing, repeat: existing.firstMessageId !== messageId };
+    return { record: existing, repeat: true, stop: true, suppressed: `redelivery of an earlier occurrence (${seenIn})` };
+  }
+  if (existing.issue === undefined) {
+    return { record: await deps.ledger.join(key, messageId), repeat: true };
+  }
+  const state = await deps.tracker.state(existing.issue).catch((error: unknown) => {
+    // A deleted or transferred issue counts as closed; anything else is retried.
+    if (error instanceof VendorError && (error.status === 404 || error.status === 410)) return 'closed' as const;
+    throw error;
+  });
+  if (state === 'open') {
+    return {
+      record: await deps.ledger.join(key, messageId),
+      repeat: true,
+      suppressed: `issue #${existing.issue.number} for this alarm is still open`,
+    };
+  }
+  if (!retrigger) {
+    return {
+      record: existing,
+      repeat: true,
+      stop: true,
+      suppressed: `issue #${existing.issue.number} for this alarm was closed and retrigger is false`,
+    };
+  }
+  const record = await deps.ledger.join(key, messageId, { from: existing.occurrence });
+  return { record, repeat: record.firstMessageId !== messageId };
+}

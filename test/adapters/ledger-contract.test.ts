@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoLedger } from '../../lambdas/adapters/dynamodb-ledger.ts';
+import type { Ledger } from '../../lambdas/core/ports.ts';
+import { FakeClock } from '../fakes/clock.ts';
+import { MemoryLedger } from '../fakes/memory-ledger.ts';
+import { freshTable, startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
+
+let local: LocalDynamo;
+beforeAll(async () => {
+  local = await startDynalite();
+});
+afterAll(async () => {
+  await local.close();
+});
+
+const implementations: [string, (clock: FakeClock) => Promise<Ledger>][] = [
+  ['memory', async (clock) => new MemoryLedger(clock)],
+  ['dynamodb (dynalite)', async (clock) => new DynamoLedger(local.client, clock, { table: await freshTable(local) })],
+];
+
+describe.each(implementations)('ledger contract: %s', (_name, make) => {
+  it('starts occurrence 1 on first sight and remembers the message', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    // Act
+    const before = await ledger.lookup('k', 'm1');
+    const record = await ledger.join('k', 'm1');
+    const after = await ledger.lookup('k', 'm1');
+    // Assess
+    expect(before).toEqual({ record: undefined, seenIn: undefined });
+    expect(record).toMatchObject({ key: 'k', occurrence: 1, firstMessageId: 'm1' });
+    expect(after.seenIn).toBe(1);
+  });
+
+  it('lets exactly one of many concurrent claims win a step', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    // Act
+    const claims = await Promise.all(Array.from({ length: 8 }, () => ledger.claim('k', 'o1:issue', 60_000)));
+    // Assess
+    expect(claims.filter((c) => c.status === 'won')).toEqual([{ status: 'won', reconcile: false }]);
+    expect(claims.filter((c) => c.status === 'held')).toHaveLength(7);
+  });
+
+  it('returns the result of a done step to later claims', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.claim('k', 's', 60_000);
+    await ledger.complete('k', 's', { number: 7, url: 'https://x/7' });
+    // Act
+    const claim = await ledger.claim('k', 's', 60_000);
+    // Assess
+    expect(claim).toEqual({ status: 'done', result: { number: 7, url: 'https://x/7' } });
+  });
+
+  it('lets a released step be claimed again, asking for reconciliation', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.claim('k', 's', 60_000);
+    await ledger.release('k', 's', 'github: 502');
+    // Act
+    const claim = await ledger.claim('k', 's', 60_000);
+    // Assess
+    expect(claim).toEqual({ status: 'won', reconcile: true });
+  });
+
+  it('holds a claimed step until its lease expires, then lets another attempt take it over', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const ledger = await make(clock);
+    await ledger.claim('k', 's', 60_000);
+    // Act
+    const during = await ledger.claim('k', 's', 60_000);
+    clock.advance(60_001);
+    const after = await ledger.claim('k', 's', 60_000);
+    // Assess
+    expect(during.status).toBe('held');
+    expect(after).toEqual({ status: 'won', reconcile: true });
+  });
+
+  it('never lets a release undo a completed step', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.claim('k', 's', 60_000);
+    await ledger.complete('k', 's', { ok: true });
+    // Act
+    await ledger.release('k', 's', 'late failure');
+    // Assess
+    expect(await ledger.claim('k', 's', 60_000)).toEqual({ status: 'done', result: { ok: true } });
+  });
+
+  it('starts the next occurrence once, however many attempts ask', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.join('k', 'm1');
+    // Act
+    const [a, b] = await Promise.all([ledger.join('k', 'm2', { from: 1 }), ledger.join('k', 'm3', { from: 1 })]);
+    const record = await ledger.get('k');
+    // Assess
+    expect(record?.occurrence).toBe(2);
+    expect([a.occurrence, b.occurrence]).toEqual([2, 2]);
+    expect((await ledger.lookup('k', 'm3')).seenIn).toBe(2);
+  });
+
+  it('keeps annotations per occurrence and drops them for the next', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.join('k', 'm1');
+    const issue = { owner: 'o', repo: 'r', number: 1, url: 'https://github.com/o/r/issues/1' };
+    // Act
+    await ledger.annotate('k', 1, { issue });
+    await ledger.annotate('k', 99, { issue: { ...issue, number: 99 } });
+    const first = await ledger.get('k');
+    await ledger.join('k', 'm2', { from: 1 });
+    const second = await ledger.get('k');
+    // Assess
+    expect(first?.issue).toEqual(issue);
+    expect(second?.issue).toBeUndefined();
+  });
+});

@@ -1,0 +1,69 @@
+/** The ledger in memory, with the same conditional semantics as the DynamoDB ledger (see ledger-contract). */
+import type { AlarmLookup, AlarmRecord, Clock, Ledger, StepClaim } from '../../lambdas/core/ports.ts';
+
+interface Step {
+  state: 'claimed' | 'done' | 'released';
+  leaseUntil?: number;
+  result?: object;
+  reason?: string;
+}
+
+export class MemoryLedger implements Ledger {
+  readonly alarms = new Map<string, AlarmRecord>();
+  readonly messages = new Map<string, number>();
+  readonly steps = new Map<string, Step>();
+
+  constructor(private readonly clock: Clock) {}
+
+  async lookup(key: string, messageId: string): Promise<AlarmLookup> {
+    return { record: this.copy(this.alarms.get(key)), seenIn: this.messages.get(`${key}|${messageId}`) };
+  }
+
+  async get(key: string): Promise<AlarmRecord | undefined> {
+    return this.copy(this.alarms.get(key));
+  }
+
+  async join(key: string, messageId: string, startNext?: { from: number }): Promise<AlarmRecord> {
+    const now = this.clock.now();
+    let record = this.alarms.get(key);
+    if (record && startNext && record.occurrence === startNext.from) {
+      record = { key, occurrence: startNext.from + 1, firstMessageId: messageId, updatedAt: now };
+    } else if (!record) {
+      record = { key, occurrence: 1, firstMessageId: messageId, updatedAt: now };
+    } else {
+      record = { ...record, updatedAt: now };
+    }
+    this.alarms.set(key, record);
+    const m = `${key}|${messageId}`;
+    if (!this.messages.has(m)) this.messages.set(m, record.occurrence);
+    return this.copy(record)!;
+  }
+
+  async annotate(key: string, occurrence: number, fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt'>>) {
+    const record = this.alarms.get(key);
+    if (record?.occurrence === occurrence) this.alarms.set(key, { ...record, ...structuredClone(fields) });
+  }
+
+  async claim(key: string, step: string, leaseMs: number): Promise<StepClaim> {
+    const id = `${key}|${step}`;
+    const now = this.clock.now();
+    const existing = this.steps.get(id);
+    if (existing?.state === 'done') return { status: 'done', result: structuredClone(existing.result!) };
+    if (existing?.state === 'claimed' && existing.leaseUntil! > now) return { status: 'held', until: existing.leaseUntil! };
+    this.steps.set(id, { state: 'claimed', leaseUntil: now + leaseMs });
+    return { status: 'won', reconcile: existing !== undefined };
+  }
+
+  async complete(key: string, step: string, result: object): Promise<void> {
+    this.steps.set(`${key}|${step}`, { state: 'done', result: structuredClone(result) });
+  }
+
+  async release(key: string, step: string, reason: string): Promise<void> {
+    const id = `${key}|${step}`;
+    if (this.steps.get(id)?.state === 'claimed') this.steps.set(id, { state: 'released', reason });
+  }
+
+  private copy(record: AlarmRecord | undefined): AlarmRecord | undefined {
+    return record && structuredClone(record);
+  }
+}
