@@ -65,7 +65,9 @@ export class DynamoLedger implements Ledger {
 
   async get(key: string): Promise<AlarmRecord | undefined> {
     const out = await this.call(() =>
-      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: key, sk: ALARM }, ConsistentRead: true })),
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: key, sk: ALARM }, ConsistentRead: true }),
+      ),
     );
     return out.Item && toRecord(out.Item);
   }
@@ -79,7 +81,12 @@ export class DynamoLedger implements Ledger {
         .send(
           new PutCommand({
             TableName: this.table,
-            Item: { pk: key, sk: `msg#${messageId}`, occurrence: record.occurrence, expiresAt: this.expiresAt() },
+            Item: {
+              pk: key,
+              sk: `msg#${messageId}`,
+              occurrence: record.occurrence,
+              expiresAt: this.expiresAt(),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         )
@@ -175,7 +182,11 @@ export class DynamoLedger implements Ledger {
             UpdateExpression: 'SET #state = :released, reason = :reason REMOVE leaseUntil',
             ConditionExpression: '#state = :claimed',
             ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':released': 'released', ':claimed': 'claimed', ':reason': reason.slice(0, 1000) },
+            ExpressionAttributeValues: {
+              ':released': 'released',
+              ':claimed': 'claimed',
+              ':reason': reason.slice(0, 1000),
+            },
           }),
         )
         .catch(ignoreConditionFailed),
@@ -189,7 +200,8 @@ export class DynamoLedger implements Ledger {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: key, sk: ALARM },
-          UpdateExpression: 'SET occurrence = :next, firstMessageId = :mid, updatedAt = :now, expiresAt = :ttl REMOVE issue, prompt',
+          UpdateExpression:
+            'SET occurrence = :next, firstMessageId = :mid, updatedAt = :now, expiresAt = :ttl REMOVE issue, prompt',
           ConditionExpression: 'occurrence = :from',
           ExpressionAttributeValues: {
             ':from': from,
@@ -217,7 +229,12 @@ export class DynamoLedger implements Ledger {
           Key: { pk: key, sk: ALARM },
           UpdateExpression:
             'SET occurrence = if_not_exists(occurrence, :one), firstMessageId = if_not_exists(firstMessageId, :mid), updatedAt = :now, expiresAt = :ttl',
-          ExpressionAttributeValues: { ':one': 1, ':mid': messageId, ':now': this.clock.now(), ':ttl': this.expiresAt() },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':mid': messageId,
+            ':now': this.clock.now(),
+            ':ttl': this.expiresAt(),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       ),
@@ -257,5 +274,8 @@ function ignoreConditionFailed(error: unknown): undefined {
 function ledgerError(error: unknown): Error {
   if (error instanceof VendorError) return error;
   const name = (error as { name?: string }).name ?? 'Error';
-  return new VendorError('dynamodb', `ledger ${name}: ${(error as Error).message}`, { cause: error, retryable: true });
+  return new VendorError('dynamodb', `ledger ${name}: ${(error as Error).message}`, {
+    cause: error,
+    retryable: true,
+  });
 }

@@ -60,14 +60,22 @@ export class VendorError extends DispatchError {
   override name = 'VendorError';
   readonly vendor: 'slack' | 'github' | 'pagerduty' | 'ssm' | 'dynamodb';
   readonly status: number | undefined;
+  /** How long the vendor asked us to wait (Retry-After), when it did. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     vendor: VendorError['vendor'],
     message: string,
-    options: { cause?: unknown; retryable: boolean; status?: number },
+    options: {
+      cause?: unknown;
+      retryable: boolean;
+      status?: number | undefined;
+      retryAfterMs?: number | undefined;
+    },
   ) {
     super(options.retryable ? 'VENDOR_FAILED' : 'VENDOR_REJECTED', `${vendor}: ${message}`, options);
     this.vendor = vendor;
     this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }

@@ -138,7 +138,11 @@ export interface Ledger {
    */
   join(key: string, messageId: string, startNext?: { from: number }): Promise<AlarmRecord>;
   /** Records facts about the current occurrence (issue, prompt). */
-  annotate(key: string, occurrence: number, fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt'>>): Promise<void>;
+  annotate(
+    key: string,
+    occurrence: number,
+    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt'>>,
+  ): Promise<void>;
   /** Conditional claim of one step of one occurrence. */
   claim(key: string, step: string, leaseMs: number): Promise<StepClaim>;
   complete(key: string, step: string, result: object): Promise<void>;

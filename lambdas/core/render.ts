@@ -28,7 +28,10 @@ function chunks(text: string, size: number): string[] {
 }
 
 function sections(text: string): Block[] {
-  return chunks(text, LIMITS.slackSection).map((t) => ({ type: 'section', text: { type: 'mrkdwn', text: t } }));
+  return chunks(text, LIMITS.slackSection).map((t) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: t },
+  }));
 }
 
 function context(parts: string[]): Block[] {
@@ -108,7 +111,13 @@ export function noticeDm(alarm: Alarm, text: string, marker: string, issueUrl?: 
 }
 
 /** What the default channel sees when an alarm's user has no Slack ID: the message, no buttons, and why. */
-export function fallbackDm(alarm: Alarm, text: string, reason: string, marker: string, issueUrl?: string): ChatMessage {
+export function fallbackDm(
+  alarm: Alarm,
+  text: string,
+  reason: string,
+  marker: string,
+  issueUrl?: string,
+): ChatMessage {
   return {
     text: fallbackText(text),
     blocks: [
@@ -120,10 +129,18 @@ export function fallbackDm(alarm: Alarm, text: string, reason: string, marker: s
 }
 
 /** Reported to the default channel when a DM could not be delivered. */
-export function deliveryFailureNotice(alarm: Alarm, to: string, error: string, issueUrl?: string): ChatMessage {
+export function deliveryFailureNotice(
+  alarm: Alarm,
+  to: string,
+  error: string,
+  issueUrl?: string,
+): ChatMessage {
   const title = 'body' in alarm && 'github' in alarm.body ? alarm.body.github.title : alarm.type;
   const text = `:warning: Dispatch could not DM \`${escapeSlack(to)}\` (${escapeSlack(error)}) for the ${alarm.type} alarm "${escapeSlack(title)}".`;
-  return { text, blocks: [...sections(text), ...context(issueUrl ? [`<${issueUrl}|Audit trail on GitHub>`] : [])] };
+  return {
+    text,
+    blocks: [...sections(text), ...context(issueUrl ? [`<${issueUrl}|Audit trail on GitHub>`] : [])],
+  };
 }
 
 // ---------------------------------------------------------------- GitHub
@@ -141,7 +158,10 @@ export interface IssueFooter {
   lines: string[];
 }
 
-export function issueBody(alarm: Alarm & { type: Exclude<Alarm['type'], 'high-priority'> }, footer: IssueFooter) {
+export function issueBody(
+  alarm: Alarm & { type: Exclude<Alarm['type'], 'high-priority'> },
+  footer: IssueFooter,
+) {
   const links = (alarm.links ?? []).map((l) => `- [${l.text ?? l.href}](${l.href})`);
   return [
     alarm.body.github.body ?? '',

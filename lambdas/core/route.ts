@@ -21,7 +21,11 @@ export async function route(deps: RouteDeps, alarm: Alarm, context: RouteContext
   return { requestId: ctx.requestId, type: alarm.type, deliveries };
 }
 
-async function deliver(deps: RouteDeps, alarm: Alarm, ctx: RouteContext & { requestId: string }): Promise<Delivery[]> {
+async function deliver(
+  deps: RouteDeps,
+  alarm: Alarm,
+  ctx: RouteContext & { requestId: string },
+): Promise<Delivery[]> {
   switch (alarm.type) {
     case 'self-service': {
       // Each user gets their own issue and prompt; an empty list still reaches the default channel.

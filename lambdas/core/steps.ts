@@ -43,9 +43,13 @@ export async function runStep<R extends object>(
     if (claim.status === 'done') return { result: claim.result as R, fresh: false };
     if (claim.status === 'held') {
       if (deps.clock.now() >= giveUpAt) {
-        throw new DispatchError('STEP_IN_PROGRESS', `step ${step} of ${key} is held by another attempt; retry later`, {
-          retryable: true,
-        });
+        throw new DispatchError(
+          'STEP_IN_PROGRESS',
+          `step ${step} of ${key} is held by another attempt; retry later`,
+          {
+            retryable: true,
+          },
+        );
       }
       await deps.clock.sleep(POLL_MS);
       continue;
@@ -108,15 +112,22 @@ export async function occurrenceFor(
   }
   if (seenIn !== undefined) {
     // A redelivery: finish its occurrence, unless a later occurrence has already replaced it.
-    if (seenIn === existing.occurrence) return { record: existing, repeat: existing.firstMessageId !== messageId };
-    return { record: existing, repeat: true, stop: true, suppressed: `redelivery of an earlier occurrence (${seenIn})` };
+    if (seenIn === existing.occurrence)
+      return { record: existing, repeat: existing.firstMessageId !== messageId };
+    return {
+      record: existing,
+      repeat: true,
+      stop: true,
+      suppressed: `redelivery of an earlier occurrence (${seenIn})`,
+    };
   }
   if (existing.issue === undefined) {
     return { record: await deps.ledger.join(key, messageId), repeat: true };
   }
   const state = await deps.tracker.state(existing.issue).catch((error: unknown) => {
     // A deleted or transferred issue counts as closed; anything else is retried.
-    if (error instanceof VendorError && (error.status === 404 || error.status === 410)) return 'closed' as const;
+    if (error instanceof VendorError && (error.status === 404 || error.status === 410))
+      return 'closed' as const;
     throw error;
   });
   if (state === 'open') {

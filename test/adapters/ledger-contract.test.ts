@@ -15,7 +15,10 @@ afterAll(async () => {
 
 const implementations: [string, (clock: FakeClock) => Promise<Ledger>][] = [
   ['memory', async (clock) => new MemoryLedger(clock)],
-  ['dynamodb (dynalite)', async (clock) => new DynamoLedger(local.client, clock, { table: await freshTable(local) })],
+  [
+    'dynamodb (dynalite)',
+    async (clock) => new DynamoLedger(local.client, clock, { table: await freshTable(local) }),
+  ],
 ];
 
 describe.each(implementations)('ledger contract: %s', (_name, make) => {
@@ -94,7 +97,10 @@ describe.each(implementations)('ledger contract: %s', (_name, make) => {
     const ledger = await make(new FakeClock());
     await ledger.join('k', 'm1');
     // Act
-    const [a, b] = await Promise.all([ledger.join('k', 'm2', { from: 1 }), ledger.join('k', 'm3', { from: 1 })]);
+    const [a, b] = await Promise.all([
+      ledger.join('k', 'm2', { from: 1 }),
+      ledger.join('k', 'm3', { from: 1 }),
+    ]);
     const record = await ledger.get('k');
     // Assess
     expect(record?.occurrence).toBe(2);

@@ -49,7 +49,8 @@ export class MemoryLedger implements Ledger {
     const now = this.clock.now();
     const existing = this.steps.get(id);
     if (existing?.state === 'done') return { status: 'done', result: structuredClone(existing.result!) };
-    if (existing?.state === 'claimed' && existing.leaseUntil! > now) return { status: 'held', until: existing.leaseUntil! };
+    if (existing?.state === 'claimed' && existing.leaseUntil! > now)
+      return { status: 'held', until: existing.leaseUntil! };
     this.steps.set(id, { state: 'claimed', leaseUntil: now + leaseMs });
     return { status: 'won', reconcile: existing !== undefined };
   }

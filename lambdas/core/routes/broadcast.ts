@@ -71,11 +71,19 @@ export async function routeBroadcast(
     await runStep(deps, key, `${o}:failures`, {
       run: async () => {
         const list = failed.map((d) => `- \`${d.to}\`: ${d.failed}`).join('\n');
-        await deps.tracker.comment(delivery.issue!, `Dispatch could not DM ${failed.length} of them (${channel} was told):\n${list}`);
+        await deps.tracker.comment(
+          delivery.issue!,
+          `Dispatch could not DM ${failed.length} of them (${channel} was told):\n${list}`,
+        );
         return {};
       },
     });
   }
-  deps.log.info('broadcast delivered', { alarmKey: key, issue: delivery.issue?.url, dms: delivery.dms.length, failed: failed.length });
+  deps.log.info('broadcast delivered', {
+    alarmKey: key,
+    issue: delivery.issue?.url,
+    dms: delivery.dms.length,
+    failed: failed.length,
+  });
   return delivery;
 }

@@ -21,7 +21,10 @@ export interface DmRequest {
  * good (unknown user, deactivated account) is reported to the default channel and counts as handled; a transient
  * failure throws so the alarm is retried.
  */
-export async function sendDm(deps: Pick<RouteDeps, 'chat' | 'config' | 'log'>, req: DmRequest): Promise<DmOutcome> {
+export async function sendDm(
+  deps: Pick<RouteDeps, 'chat' | 'config' | 'log'>,
+  req: DmRequest,
+): Promise<DmOutcome> {
   const channel = deps.config.slackDefaultChannel;
   if (!req.to) {
     const message = fallbackDm(req.alarm, req.fallbackText, req.fallbackReason, req.marker, req.issueUrl);
@@ -32,7 +35,10 @@ export async function sendDm(deps: Pick<RouteDeps, 'chat' | 'config' | 'log'>, r
     return { to: req.to, ...(await deps.chat.post(req.to, req.message)) };
   } catch (error) {
     if (!(error instanceof VendorError) || error.retryable) throw error;
-    deps.log.warn('DM refused by Slack; reporting to the default channel', { to: req.to, error: error.message });
+    deps.log.warn('DM refused by Slack; reporting to the default channel', {
+      to: req.to,
+      error: error.message,
+    });
     await deps.chat.post(channel, deliveryFailureNotice(req.alarm, req.to, error.message, req.issueUrl));
     return { to: req.to, failed: error.message };
   }

@@ -8,11 +8,10 @@ export class DeliveryError extends DispatchError {
   constructor(failures: unknown[]) {
     const retryable = failures.some(isRetryable);
     const head = failures.length === 1 ? 'delivery failed' : `${failures.length} deliveries failed`;
-    super(
-      retryable ? 'VENDOR_FAILED' : 'VENDOR_REJECTED',
-      `${head}: ${failures.map(errorText).join('; ')}`,
-      { cause: failures[0], retryable },
-    );
+    super(retryable ? 'VENDOR_FAILED' : 'VENDOR_REJECTED', `${head}: ${failures.map(errorText).join('; ')}`, {
+      cause: failures[0],
+      retryable,
+    });
     this.failures = failures;
   }
 }

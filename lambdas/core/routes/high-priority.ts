@@ -31,6 +31,10 @@ export async function routeHighPriority(
       })),
     }),
   });
-  deps.log.info('high-priority delivered', { alarmKey: key, deduplicated: result.deduplicated, incident: result.incidentUrl });
+  deps.log.info('high-priority delivered', {
+    alarmKey: key,
+    deduplicated: result.deduplicated,
+    incident: result.incidentUrl,
+  });
   return { key, dms: [], page: result };
 }

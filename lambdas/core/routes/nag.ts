@@ -41,7 +41,11 @@ export async function routeNag(
               key,
               marker,
               requestId: ctx.requestId,
-              lines: [handles.length ? [...new Set(handles)].join(' ') : mention(undefined, deps.config.githubDefaultUser)],
+              lines: [
+                handles.length
+                  ? [...new Set(handles)].join(' ')
+                  : mention(undefined, deps.config.githubDefaultUser),
+              ],
             }),
             labels: alarm.body.github.labels ?? [],
           }),
@@ -83,13 +87,20 @@ export async function routeNag(
       run: async () => {
         const when = new Date(deps.clock.now()).toISOString();
         const told = delivery.dms.filter((d) => !d.failed).map((d) => `\`${d.to}\``);
-        const lines = [occ.repeat ? `Seen again at ${when}; nagged ${told.join(', ') || 'nobody'}.` : `Nagged at ${when}.`];
+        const lines = [
+          occ.repeat ? `Seen again at ${when}; nagged ${told.join(', ') || 'nobody'}.` : `Nagged at ${when}.`,
+        ];
         for (const d of failed) lines.push(`Could not DM \`${d.to}\`: ${d.failed} (${channel} was told).`);
         await deps.tracker.comment(delivery.issue!, lines.join('\n'));
         return {};
       },
     });
   }
-  deps.log.info('nag delivered', { alarmKey: key, issue: delivery.issue?.url, dms: delivery.dms.length, repeat: occ.repeat });
+  deps.log.info('nag delivered', {
+    alarmKey: key,
+    issue: delivery.issue?.url,
+    dms: delivery.dms.length,
+    repeat: occ.repeat,
+  });
   return delivery;
 }

@@ -30,15 +30,18 @@ export async function routeSelfServiceUser(
   const channel = deps.config.slackDefaultChannel;
   const fallbackReason = `No Slack ID was given for this alarm's user, so it came to ${channel} without the prompt.`;
 
-  const prompt: PromptRecord | undefined = slackId === undefined ? undefined : {
-    slackUserId: slackId,
-    service: alarm.pagerDutyServiceId,
-    severity: alarm.severity ?? 'critical',
-    summary: alarm.body.github.title,
-    message: alarm.body.slack.message,
-    yesResponse: alarm.body.slack.actions?.yes_response,
-    noResponse: alarm.body.slack.actions?.no_response,
-  };
+  const prompt: PromptRecord | undefined =
+    slackId === undefined
+      ? undefined
+      : {
+          slackUserId: slackId,
+          service: alarm.pagerDutyServiceId,
+          severity: alarm.severity ?? 'critical',
+          summary: alarm.body.github.title,
+          message: alarm.body.slack.message,
+          yesResponse: alarm.body.slack.actions?.yes_response,
+          noResponse: alarm.body.slack.actions?.no_response,
+        };
   // Recorded before the DM exists, so a click always finds who may answer it.
   if (prompt && !occ.record.prompt) await deps.ledger.annotate(key, occ.record.occurrence, { prompt });
 
@@ -93,7 +96,10 @@ export async function routeSelfServiceUser(
   if (dm.failed) {
     await runStep(deps, key, `${o}:dm-failed`, {
       run: async () => {
-        await deps.tracker.comment(issue, `Dispatch could not DM \`${dm.to}\`: ${dm.failed}. ${channel} was told.`);
+        await deps.tracker.comment(
+          issue,
+          `Dispatch could not DM \`${dm.to}\`: ${dm.failed}. ${channel} was told.`,
+        );
         return {};
       },
     });

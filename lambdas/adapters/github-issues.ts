@@ -1,0 +1,173 @@
+/**
+ * IssueTracker over the GitHub REST API (@octokit/rest). Works with github.com and GitHub Enterprise Server
+ * (`apiUrl`, e.g. https://ghe.example.com/api/v3).
+ *
+ * - Create an issue (labels that do not exist are created): https://docs.github.com/rest/issues/issues#create-an-issue
+ * - Rate limits: 403/429 with Retry-After, or x-ratelimit-remaining 0 until x-ratelimit-reset:
+ *   https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ * The token goes in the Authorization header, never in a URL.
+ */
+import { Octokit } from '@octokit/rest';
+import { VendorError } from '../core/errors.ts';
+import type { Clock, IssueRef, IssueTracker, NewIssue, Repo } from '../core/ports.ts';
+import { issueMarker } from '../core/render.ts';
+import { DEFAULT_RETRY, retryAfterMs, withRetry, type RetryPolicy } from './retry.ts';
+
+export interface GitHubIssuesOptions {
+  token: () => Promise<string>;
+  apiUrl?: string | undefined;
+  timeoutMs: number;
+  clock: Clock;
+  retry?: RetryPolicy;
+  /** How many of the repository's newest issues the reconciling read looks at. */
+  recentLimit?: number;
+}
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+export class GitHubIssues implements IssueTracker {
+  private client: { token: string; octokit: Octokit } | undefined;
+
+  constructor(private readonly options: GitHubIssuesOptions) {}
+
+  async create(repo: Repo, issue: NewIssue): Promise<IssueRef> {
+    const { data } = await this.call('create issue', (o, request) =>
+      o.rest.issues.create({ ...repo, title: issue.title, body: issue.body, labels: issue.labels, request }),
+    );
+    return { ...repo, number: data.number, url: data.html_url };
+  }
+
+  async state(issue: IssueRef): Promise<'open' | 'closed'> {
+    const { data } = await this.call('read issue', (o, request) =>
+      o.rest.issues.get({ owner: issue.owner, repo: issue.repo, issue_number: issue.number, request }),
+    );
+    return data.state === 'closed' ? 'closed' : 'open';
+  }
+
+  async comment(issue: IssueRef, body: string): Promise<void> {
+    await this.call('comment', (o, request) =>
+      o.rest.issues.createComment({
+        owner: issue.owner,
+        repo: issue.repo,
+        issue_number: issue.number,
+        body,
+        request,
+      }),
+    );
+  }
+
+  async close(issue: IssueRef): Promise<void> {
+    await this.call('close issue', (o, request) =>
+      o.rest.issues.update({
+        owner: issue.owner,
+        repo: issue.repo,
+        issue_number: issue.number,
+        state: 'closed',
+        state_reason: 'completed',
+        request,
+      }),
+    );
+  }
+
+  async addLabels(issue: IssueRef, labels: string[]): Promise<void> {
+    await this.call('label issue', (o, request) =>
+      o.rest.issues.addLabels({
+        owner: issue.owner,
+        repo: issue.repo,
+        issue_number: issue.number,
+        labels,
+        request,
+      }),
+    );
+  }
+
+  async findByKey(repo: Repo, key: string): Promise<IssueRef | undefined> {
+    const marker = issueMarker(key);
+    const { data } = await this.call('list recent issues', (o, request) =>
+      o.rest.issues.listForRepo({
+        ...repo,
+        state: 'all',
+        sort: 'created',
+        direction: 'desc',
+        per_page: this.options.recentLimit ?? 30,
+        request,
+      }),
+    );
+    const found = data.find((i) => i.body?.includes(marker));
+    return found && { ...repo, number: found.number, url: found.html_url };
+  }
+
+  private async octokit(): Promise<Octokit> {
+    const token = await this.options.token();
+    if (this.client?.token !== token) {
+      const octokit = new Octokit({
+        auth: token,
+        userAgent: 'dispatch-alarm-router',
+        log: silent,
+        ...(this.options.apiUrl ? { baseUrl: this.options.apiUrl.replace(/\/$/, '') } : {}),
+      });
+      this.client = { token, octokit };
+    }
+    return this.client.octokit;
+  }
+
+  private async call<T>(
+    what: string,
+    fn: (o: Octokit, request: { signal: AbortSignal }) => Promise<T>,
+  ): Promise<T> {
+    const octokit = await this.octokit();
+    return withRetry(this.options.clock, this.options.retry ?? DEFAULT_RETRY, () =>
+      fn(octokit, { signal: AbortSignal.timeout(this.options.timeoutMs) }).catch((error: unknown) => {
+        throw toVendorError(what, error, this.options.clock.now());
+      }),
+    );
+  }
+}
+
+export function toVendorError(what: string, error: unknown, now: number): VendorError {
+  const e = error as {
+    status?: number;
+    message?: string;
+    name?: string;
+    response?: { headers?: Record<string, string> };
+  };
+  const status = typeof e.status === 'number' ? e.status : undefined;
+  const headers = e.response?.headers ?? {};
+  if (status === undefined || e.name === 'AbortError' || e.name === 'TimeoutError') {
+    return new VendorError('github', `${what} did not complete: ${e.message ?? String(error)}`, {
+      cause: error,
+      retryable: true,
+    });
+  }
+  const limited =
+    status === 429 ||
+    (status === 403 && (headers['retry-after'] !== undefined || headers['x-ratelimit-remaining'] === '0'));
+  if (limited) {
+    const reset = headers['x-ratelimit-reset'];
+    const wait =
+      retryAfterMs(headers['retry-after'], now) ?? (reset ? Math.max(0, Number(reset) * 1000 - now) : 60_000);
+    return new VendorError(
+      'github',
+      `${what} rate limited (HTTP ${status}, retry after ${Math.ceil(wait / 1000)} s)`,
+      {
+        cause: error,
+        retryable: true,
+        status,
+        retryAfterMs: wait,
+      },
+    );
+  }
+  const hint =
+    status === 401
+      ? ': the token is invalid or expired'
+      : status === 404
+        ? ': repository or issue not found, or the token cannot see it'
+        : status === 410
+          ? ': issues are disabled in this repository'
+          : '';
+  return new VendorError('github', `${what} answered HTTP ${status}${hint} (${e.message ?? ''})`, {
+    cause: error,
+    retryable: status >= 500 || status === 408,
+    status,
+  });
+}

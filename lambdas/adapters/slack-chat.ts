@@ -1,0 +1,187 @@
+/**
+ * Chat over the Slack Web API (@slack/web-api).
+ *
+ * - chat.postMessage to a user ID opens the app's DM with that user: https://api.slack.com/methods/chat.postMessage
+ * - `metadata` carries the Dispatch key so a retry can find the message: https://api.slack.com/metadata/using
+ * - conversations.history with include_all_metadata for that bounded read: https://api.slack.com/methods/conversations.history
+ * - 429 answers carry Retry-After: https://api.slack.com/apis/rate-limits
+ * The SDK's own retries are off (they can run for 30 minutes); retry.ts decides.
+ */
+import { ErrorCode, LogLevel, WebClient, type WebAPICallResult } from '@slack/web-api';
+import { VendorError } from '../core/errors.ts';
+import type { Chat, ChatMessage, Clock, PostedMessage } from '../core/ports.ts';
+import { METADATA_EVENT } from '../core/render.ts';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
+
+/** Slack errors a retry cannot fix. Everything else (internal_error, ratelimited, fatal_error…) is retried. */
+const PERMANENT = new Set([
+  'channel_not_found',
+  'user_not_found',
+  'users_not_found',
+  'not_in_channel',
+  'is_archived',
+  'cannot_dm_bot',
+  'user_disabled',
+  'user_is_restricted',
+  'restricted_action',
+  'invalid_blocks',
+  'invalid_metadata_format',
+  'msg_too_long',
+  'no_text',
+  'too_many_attachments',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'missing_scope',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+]);
+
+export interface SlackChatOptions {
+  token: () => Promise<string>;
+  /** Base URL of the Web API, e.g. a local fake; defaults to https://slack.com/api/ */
+  apiUrl?: string | undefined;
+  timeoutMs: number;
+  clock: Clock;
+  retry?: RetryPolicy;
+  /** How many recent messages the reconciling read looks at. */
+  historyLimit?: number;
+}
+
+const silentLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
+};
+
+export class SlackChat implements Chat {
+  private client: { token: string; web: WebClient } | undefined;
+
+  constructor(private readonly options: SlackChatOptions) {}
+
+  async post(to: string, message: ChatMessage): Promise<PostedMessage> {
+    const res = await this.call('chat.postMessage', (web) =>
+      web.chat.postMessage({
+        channel: to,
+        text: message.text,
+        blocks: message.blocks as never,
+        ...(message.metadata ? { metadata: message.metadata } : {}),
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    return { channel: res.channel as string, ts: res.ts as string };
+  }
+
+  async update(at: PostedMessage, message: ChatMessage): Promise<void> {
+    await this.call('chat.update', (web) =>
+      web.chat.update({
+        channel: at.channel,
+        ts: at.ts,
+        text: message.text,
+        blocks: message.blocks as never,
+      }),
+    );
+  }
+
+  async findByKey(to: string, key: string): Promise<PostedMessage | undefined> {
+    let channel = to;
+    if (/^[UW][A-Z0-9]+$/.test(to)) {
+      const opened = await this.call('conversations.open', (web) => web.conversations.open({ users: to }));
+      channel = (opened.channel as { id: string }).id;
+    }
+    const history = await this.call('conversations.history', (web) =>
+      web.conversations.history({
+        channel,
+        limit: this.options.historyLimit ?? 20,
+        include_all_metadata: true,
+      }),
+    );
+    const messages = (history.messages ?? []) as {
+      ts: string;
+      metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+    }[];
+    const found = messages.find(
+      (m) => m.metadata?.event_type === METADATA_EVENT && m.metadata.event_payload?.dispatch_key === key,
+    );
+    return found && { channel, ts: found.ts };
+  }
+
+  private async web(): Promise<WebClient> {
+    const token = await this.options.token();
+    if (this.client?.token !== token) {
+      const web = new WebClient(token, {
+        slackApiUrl: this.options.apiUrl,
+        timeout: this.options.timeoutMs,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        logger: silentLogger,
+        logLevel: LogLevel.ERROR,
+      });
+      this.client = { token, web };
+    }
+    return this.client.web;
+  }
+
+  private async call<T extends WebAPICallResult>(
+    method: string,
+    fn: (web: WebClient) => Promise<T>,
+  ): Promise<T> {
+    const web = await this.web();
+    return withRetry(this.options.clock, this.options.retry ?? DEFAULT_RETRY, () =>
+      fn(web).catch((error: unknown) => {
+        throw toVendorError(method, error);
+      }),
+    );
+  }
+}
+
+export function toVendorError(method: string, error: unknown): VendorError {
+  const e = error as {
+    code?: string;
+    data?: { error?: string };
+    retryAfter?: number;
+    statusCode?: number;
+    original?: Error;
+    message?: string;
+  };
+  switch (e.code) {
+    case ErrorCode.PlatformError: {
+      const reason = e.data?.error ?? 'unknown_error';
+      return new VendorError('slack', `${method} failed: ${reason}`, {
+        cause: error,
+        retryable: !PERMANENT.has(reason),
+      });
+    }
+    case ErrorCode.RateLimitedError:
+      return new VendorError('slack', `${method} rate limited (retry after ${e.retryAfter ?? '?'} s)`, {
+        cause: error,
+        retryable: true,
+        status: 429,
+        retryAfterMs: e.retryAfter === undefined ? undefined : e.retryAfter * 1000,
+      });
+    case ErrorCode.HTTPError: {
+      const status = e.statusCode ?? 0;
+      return new VendorError('slack', `${method} answered HTTP ${status}`, {
+        cause: error,
+        retryable: status >= 500 || status === 408,
+        status,
+      });
+    }
+    default:
+      return new VendorError(
+        'slack',
+        `${method} did not complete: ${e.original?.message ?? e.message ?? String(error)}`,
+        {
+          cause: error,
+          retryable: true,
+        },
+      );
+  }
+}

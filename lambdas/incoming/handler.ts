@@ -1,0 +1,31 @@
+/** SNS-triggered incoming function: SNS event -> receiveAlarm(deps, message) per record. */
+import { DispatchError } from '../core/errors.ts';
+import { receiveAlarm } from '../core/receive.ts';
+import type { RouteDeps, RouteReport } from '../core/route.ts';
+import { parseEnv } from '../shared/env.ts';
+import { buildRouteDeps } from '../shared/wiring.ts';
+import { SnsEventSchema } from './sns-event.ts';
+
+export function createHandler(getDeps: () => RouteDeps) {
+  return async (event: unknown): Promise<{ reports: RouteReport[] }> => {
+    const parsed = SnsEventSchema.safeParse(event);
+    if (!parsed.success) {
+      throw new DispatchError(
+        'EVENT_INVALID',
+        `not an SNS event: ${parsed.error.issues[0]?.message ?? 'unknown shape'}`,
+      );
+    }
+    const deps = getDeps();
+    const reports: RouteReport[] = [];
+    for (const record of parsed.data.Records) {
+      reports.push(await receiveAlarm(deps, { messageId: record.Sns.MessageId, body: record.Sns.Message }));
+    }
+    return { reports };
+  };
+}
+
+let deps: RouteDeps | undefined;
+/** Config is validated at cold start; a missing value fails the init with its name. */
+const env = process.env.AWS_LAMBDA_FUNCTION_NAME ? parseEnv(process.env) : undefined;
+
+export const handler = createHandler(() => (deps ??= buildRouteDeps(env ?? parseEnv(process.env))));

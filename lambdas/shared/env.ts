@@ -1,0 +1,99 @@
+/**
+ * The environment variables both Lambdas (and the local runner) read, validated once at cold start.
+ * A missing or malformed value is named with what to set it to.
+ */
+import { z } from 'zod';
+import { ROUTER_DEFAULTS, type RouterConfig } from '../core/config.ts';
+import { ConfigError } from '../core/errors.ts';
+
+const required = (what: string, example: string) =>
+  z
+    .string({ error: `is not set: ${what}, e.g. ${example}` })
+    .min(1, { error: `is empty: ${what}, e.g. ${example}` });
+const url = z.url({ error: 'must be an http(s) URL' }).optional();
+const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+
+export const EnvSchema = z
+  .object({
+    DISPATCH_GITHUB_OWNER: required('the GitHub organisation or user owning the alarm repositories', 'acme'),
+    DISPATCH_GITHUB_DEFAULT_REPO: required(
+      'the repository for issues when an alarm names none',
+      'security-alarms',
+    ),
+    DISPATCH_GITHUB_DEFAULT_USER: required(
+      'the GitHub user or org/team tagged when a user has no handle',
+      'acme/security',
+    ),
+    DISPATCH_SLACK_DEFAULT_CHANNEL: required(
+      'the Slack channel ID told about fallbacks and failures',
+      'C0123456789',
+    ),
+    DISPATCH_LEDGER_TABLE: required('the DynamoDB table of the delivery ledger', 'dispatch-prod-ledger'),
+    /** SSM path holding the secrets; unset only in the local runner, which takes secrets from its environment. */
+    DISPATCH_SSM_PREFIX: z
+      .string()
+      .regex(/^\/[\w./-]+$/, { error: 'must be an SSM path such as /dispatch/prod' })
+      .optional(),
+    DISPATCH_PAGERDUTY_MODE: z
+      .enum(['events', 'rest'], { error: 'must be "events" (default) or "rest"' })
+      .default('events'),
+    DISPATCH_PAGERDUTY_SERVICE_ID: z.string().optional(),
+    DISPATCH_PAGERDUTY_FROM: z.email({ error: 'must be the email of a PagerDuty user' }).optional(),
+    DISPATCH_SLACK_API_URL: url,
+    DISPATCH_GITHUB_API_URL: url,
+    DISPATCH_PAGERDUTY_API_URL: url,
+    DISPATCH_PAGERDUTY_EVENTS_URL: url,
+    DISPATCH_DYNAMODB_ENDPOINT: url,
+    DISPATCH_VENDOR_TIMEOUT_MS: int(100, 5_000),
+    DISPATCH_LEASE_MS: int(1_000, ROUTER_DEFAULTS.leaseMs),
+    DISPATCH_BROADCAST_CONCURRENCY: int(1, ROUTER_DEFAULTS.broadcastConcurrency),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DISPATCH_PAGERDUTY_MODE !== 'rest') return;
+    for (const name of ['DISPATCH_PAGERDUTY_SERVICE_ID', 'DISPATCH_PAGERDUTY_FROM'] as const) {
+      if (!env[name])
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'is required when DISPATCH_PAGERDUTY_MODE is "rest"',
+        });
+    }
+  });
+export type Env = z.infer<typeof EnvSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `${String(i.path[0] ?? '')} ${i.message}`);
+  throw new ConfigError(`Dispatch is not configured: ${lines.join('; ')}`);
+}
+
+export function routerConfig(env: Env): RouterConfig {
+  return {
+    githubOwner: env.DISPATCH_GITHUB_OWNER,
+    githubDefaultRepo: env.DISPATCH_GITHUB_DEFAULT_REPO,
+    githubDefaultUser: env.DISPATCH_GITHUB_DEFAULT_USER,
+    slackDefaultChannel: env.DISPATCH_SLACK_DEFAULT_CHANNEL,
+    leaseMs: env.DISPATCH_LEASE_MS,
+    heldWaitMs: ROUTER_DEFAULTS.heldWaitMs,
+    broadcastConcurrency: env.DISPATCH_BROADCAST_CONCURRENCY,
+  };
+}
+
+/** Short names of the secrets, under DISPATCH_SSM_PREFIX. */
+export const SECRET = {
+  slackBotToken: 'slack/bot-token',
+  slackSigningSecret: 'slack/signing-secret',
+  githubToken: 'github/token',
+  pagerdutyRoutingKey: 'pagerduty/routing-key',
+  pagerdutyApiToken: 'pagerduty/api-token',
+} as const;
+
+/** Environment variables the local runner takes secrets from (never set on the deployed functions). */
+export const LOCAL_SECRET_ENV: Record<string, string> = {
+  [SECRET.slackBotToken]: 'DISPATCH_SLACK_BOT_TOKEN',
+  [SECRET.slackSigningSecret]: 'DISPATCH_SLACK_SIGNING_SECRET',
+  [SECRET.githubToken]: 'DISPATCH_GITHUB_TOKEN',
+  [SECRET.pagerdutyRoutingKey]: 'DISPATCH_PAGERDUTY_ROUTING_KEY',
+  [SECRET.pagerdutyApiToken]: 'DISPATCH_PAGERDUTY_API_TOKEN',
+};

@@ -1,0 +1,167 @@
+/** In-memory Slack, GitHub and PagerDuty for use-case tests: they record every call and can be told to fail. */
+import { VendorError } from '../../lambdas/core/errors.ts';
+import type {
+  Chat,
+  ChatMessage,
+  IssueRef,
+  IssueTracker,
+  Log,
+  Metrics,
+  NewIssue,
+  PageRequest,
+  PageResult,
+  Pager,
+  PostedMessage,
+  Repo,
+} from '../../lambdas/core/ports.ts';
+
+type Failure = () => Error | undefined;
+
+export class FakeChat implements Chat {
+  readonly posts: { to: string; message: ChatMessage; channel: string; ts: string }[] = [];
+  readonly updates: { at: PostedMessage; message: ChatMessage }[] = [];
+  readonly lookups: { to: string; key: string }[] = [];
+  /** Return an error to make the next post to `to` fail. */
+  failPost: (to: string) => Error | undefined = () => undefined;
+  failUpdate: Failure = () => undefined;
+  private seq = 0;
+
+  async post(to: string, message: ChatMessage): Promise<PostedMessage> {
+    const error = this.failPost(to);
+    if (error) throw error;
+    const posted = {
+      to,
+      message,
+      channel: to.startsWith('U') ? `D${to.slice(1)}` : to,
+      ts: `1700000000.${++this.seq}`,
+    };
+    this.posts.push(posted);
+    return { channel: posted.channel, ts: posted.ts };
+  }
+  async update(at: PostedMessage, message: ChatMessage): Promise<void> {
+    const error = this.failUpdate();
+    if (error) throw error;
+    this.updates.push({ at, message });
+  }
+  async findByKey(to: string, key: string): Promise<PostedMessage | undefined> {
+    this.lookups.push({ to, key });
+    const found = this.posts.find(
+      (p) => p.to === to && p.message.metadata?.event_payload.dispatch_key === key,
+    );
+    return found && { channel: found.channel, ts: found.ts };
+  }
+  postsTo(to: string) {
+    return this.posts.filter((p) => p.to === to);
+  }
+}
+
+export interface FakeIssue extends IssueRef, NewIssue {
+  state: 'open' | 'closed';
+  comments: string[];
+}
+
+export class FakeTracker implements IssueTracker {
+  readonly issues: FakeIssue[] = [];
+  readonly calls: string[] = [];
+  failCreate: Failure = () => undefined;
+  /** Creates the issue, then fails as if the answer was lost (the crash window). */
+  loseCreateAnswer = false;
+
+  async create(repo: Repo, issue: NewIssue): Promise<IssueRef> {
+    this.calls.push(`create ${repo.owner}/${repo.repo}`);
+    const error = this.failCreate();
+    if (error) throw error;
+    const number = this.issues.length + 1;
+    const made: FakeIssue = {
+      ...repo,
+      ...issue,
+      number,
+      url: `https://github.com/${repo.owner}/${repo.repo}/issues/${number}`,
+      state: 'open',
+      comments: [],
+    };
+    this.issues.push(made);
+    if (this.loseCreateAnswer) {
+      this.loseCreateAnswer = false;
+      throw new VendorError('github', 'create issue did not complete: socket hang up', { retryable: true });
+    }
+    return ref(made);
+  }
+  async state(issue: IssueRef): Promise<'open' | 'closed'> {
+    this.calls.push(`state #${issue.number}`);
+    return this.find(issue).state;
+  }
+  async comment(issue: IssueRef, body: string): Promise<void> {
+    this.calls.push(`comment #${issue.number}`);
+    this.find(issue).comments.push(body);
+  }
+  async close(issue: IssueRef): Promise<void> {
+    this.calls.push(`close #${issue.number}`);
+    this.find(issue).state = 'closed';
+  }
+  async addLabels(issue: IssueRef, labels: string[]): Promise<void> {
+    this.calls.push(`label #${issue.number}`);
+    this.find(issue).labels.push(...labels);
+  }
+  async findByKey(repo: Repo, key: string): Promise<IssueRef | undefined> {
+    this.calls.push(`find ${repo.owner}/${repo.repo}`);
+    const found = this.issues.find(
+      (i) => i.owner === repo.owner && i.repo === repo.repo && i.body.includes(`<!-- dispatch:${key} -->`),
+    );
+    return found && ref(found);
+  }
+  private find(issue: IssueRef): FakeIssue {
+    const found = this.issues.find(
+      (i) => i.owner === issue.owner && i.repo === issue.repo && i.number === issue.number,
+    );
+    if (!found) throw new VendorError('github', 'HTTP 404', { retryable: false, status: 404 });
+    return found;
+  }
+}
+
+function ref(i: FakeIssue): IssueRef {
+  return { owner: i.owner, repo: i.repo, number: i.number, url: i.url };
+}
+
+export class FakePager implements Pager {
+  readonly pages: PageRequest[] = [];
+  failTrigger: Failure = () => undefined;
+  async trigger(page: PageRequest): Promise<PageResult> {
+    const error = this.failTrigger();
+    if (error) throw error;
+    const deduplicated = this.pages.some((p) => p.dedupKey === page.dedupKey);
+    this.pages.push(page);
+    return { dedupKey: page.dedupKey, deduplicated };
+  }
+}
+
+export class MemoryLog implements Log {
+  constructor(
+    readonly lines: { level: string; message: string; fields: Record<string, unknown> }[] = [],
+    private readonly base: Record<string, unknown> = {},
+  ) {}
+  info(message: string, fields?: Record<string, unknown>) {
+    this.lines.push({ level: 'info', message, fields: { ...this.base, ...fields } });
+  }
+  warn(message: string, fields?: Record<string, unknown>) {
+    this.lines.push({ level: 'warn', message, fields: { ...this.base, ...fields } });
+  }
+  error(message: string, fields?: Record<string, unknown>) {
+    this.lines.push({ level: 'error', message, fields: { ...this.base, ...fields } });
+  }
+  with(fields: Record<string, unknown>): Log {
+    return new MemoryLog(this.lines, { ...this.base, ...fields });
+  }
+}
+
+export class MemoryMetrics implements Metrics {
+  readonly counts: { name: string; dimensions: Record<string, string>; value: number }[] = [];
+  count(name: string, dimensions: Record<string, string>, value = 1) {
+    this.counts.push({ name, dimensions, value });
+  }
+}
+
+export const slackRefused = (reason: string) =>
+  new VendorError('slack', `chat.postMessage failed: ${reason}`, { retryable: false });
+export const transient = (vendor: 'slack' | 'github' | 'pagerduty') =>
+  new VendorError(vendor, 'answered HTTP 503', { retryable: true, status: 503 });
