@@ -16,6 +16,8 @@ export interface Platform {
   secrets?: Secrets;
   dynamodb?: DynamoDBClient;
   source?: Record<string, string | undefined>;
+  /** Where log and metric lines go (stdout by default). */
+  write?: (line: string) => void;
 }
 
 export function buildSecrets(env: Env, secretNames: string[], platform: Platform): Secrets {
@@ -69,8 +71,8 @@ export function buildRouteDeps(env: Env, platform: Platform = {}): RouteDeps {
   return {
     config: routerConfig(env),
     clock,
-    log: jsonLogger({ service: 'dispatch-incoming' }),
-    metrics: emfMetrics('Dispatch'),
+    log: jsonLogger({ service: 'dispatch-incoming' }, platform.write),
+    metrics: emfMetrics('Dispatch', platform.write),
     ledger: new DynamoLedger(dynamodb, clock, { table: env.DISPATCH_LEDGER_TABLE }),
     chat: new SlackChat({
       token: () => secrets.get(SECRET.slackBotToken),

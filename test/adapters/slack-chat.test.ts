@@ -1,0 +1,167 @@
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { SlackChat } from '../../lambdas/adapters/slack-chat.ts';
+import { VendorError } from '../../lambdas/core/errors.ts';
+import { recordingClock, useNock } from '../helpers/nock.ts';
+
+useNock();
+
+const SLACK = 'https://slack.com';
+const message = {
+  text: 'Your 2FA was disabled',
+  blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Your 2FA was disabled' } }],
+  metadata: { event_type: 'dispatch_alarm', event_payload: { dispatch_key: 'k#o1' } },
+};
+
+function chat(options: Partial<ConstructorParameters<typeof SlackChat>[0]> = {}) {
+  const clock = recordingClock();
+  return {
+    clock,
+    chat: new SlackChat({ token: async () => 'xoxb-test-token', timeoutMs: 300, clock, ...options }),
+  };
+}
+
+describe('SlackChat.post', () => {
+  it('posts the blocks and metadata to the user with the bot token in the Authorization header', async () => {
+    // Prepare
+    const scope = nock(SLACK, { reqheaders: { authorization: 'Bearer xoxb-test-token' } })
+      .post('/api/chat.postMessage', {
+        channel: 'U1',
+        text: message.text,
+        blocks: JSON.stringify(message.blocks),
+        metadata: JSON.stringify(message.metadata),
+        unfurl_links: 'false',
+        unfurl_media: 'false',
+      })
+      .reply(200, { ok: true, channel: 'D1', ts: '1700000000.000100' });
+    // Act
+    const posted = await chat().chat.post('U1', message);
+    // Assess
+    expect(posted).toEqual({ channel: 'D1', ts: '1700000000.000100' });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('waits the Retry-After of a 429 and tries again', async () => {
+    // Prepare
+    const { chat: slack, clock } = chat();
+    nock(SLACK)
+      .post('/api/chat.postMessage')
+      .reply(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '2' });
+    nock(SLACK).post('/api/chat.postMessage').reply(200, { ok: true, channel: 'D1', ts: '1.1' });
+    // Act
+    const posted = await slack.post('U1', message);
+    // Assess
+    expect(posted.ts).toBe('1.1');
+    expect(clock.sleeps).toEqual([2000]);
+  });
+
+  it('gives a long Retry-After back to the caller as a retryable error instead of waiting it out', async () => {
+    // Prepare
+    const { chat: slack, clock } = chat();
+    nock(SLACK)
+      .post('/api/chat.postMessage')
+      .reply(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '60' });
+    // Act / Assess
+    await expect(slack.post('U1', message)).rejects.toMatchObject({
+      retryable: true,
+      retryAfterMs: 60_000,
+      status: 429,
+    });
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('turns a refusal into a non-retryable error naming Slack reason', async () => {
+    // Prepare
+    nock(SLACK).post('/api/chat.postMessage').reply(200, { ok: false, error: 'user_not_found' });
+    // Act / Assess
+    await expect(chat().chat.post('U1', message)).rejects.toThrow(
+      new VendorError('slack', 'chat.postMessage failed: user_not_found', { retryable: false }),
+    );
+  });
+
+  it('retries a 5xx three times in all, then fails retryably', async () => {
+    // Prepare
+    const scope = nock(SLACK).post('/api/chat.postMessage').times(3).reply(503, 'unavailable');
+    // Act / Assess
+    await expect(chat().chat.post('U1', message)).rejects.toMatchObject({ retryable: true, status: 503 });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('retries Slack internal_error', async () => {
+    // Prepare
+    nock(SLACK).post('/api/chat.postMessage').reply(200, { ok: false, error: 'internal_error' });
+    nock(SLACK).post('/api/chat.postMessage').reply(200, { ok: true, channel: 'D1', ts: '1.2' });
+    // Act / Assess
+    expect((await chat().chat.post('U1', message)).ts).toBe('1.2');
+  });
+
+  it('gives up on a request slower than the timeout, retryably', async () => {
+    // Prepare
+    nock(SLACK).post('/api/chat.postMessage').times(3).delay(1_000).reply(200, { ok: true });
+    // Act / Assess
+    await expect(chat().chat.post('U1', message)).rejects.toMatchObject({ retryable: true, vendor: 'slack' });
+  });
+
+  it('retries a connection reset', async () => {
+    // Prepare
+    nock(SLACK)
+      .post('/api/chat.postMessage')
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    nock(SLACK).post('/api/chat.postMessage').reply(200, { ok: true, channel: 'D1', ts: '1.3' });
+    // Act / Assess
+    expect((await chat().chat.post('U1', message)).ts).toBe('1.3');
+  });
+
+  it('talks to the configured API URL', async () => {
+    // Prepare
+    const scope = nock('http://slack.internal:8080')
+      .post('/api/chat.postMessage')
+      .reply(200, { ok: true, channel: 'C1', ts: '1' });
+    // Act
+    await chat({ apiUrl: 'http://slack.internal:8080/api/' }).chat.post('C1', message);
+    // Assess
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe('SlackChat.update and findByKey', () => {
+  it('updates a message in place', async () => {
+    // Prepare
+    const scope = nock(SLACK)
+      .post('/api/chat.update', (b) => b.channel === 'D1' && b.ts === '1.1' && b.text === message.text)
+      .reply(200, { ok: true });
+    // Act
+    await chat().chat.update({ channel: 'D1', ts: '1.1' }, message);
+    // Assess
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('finds a DM by its Dispatch metadata with one bounded history read', async () => {
+    // Prepare
+    nock(SLACK)
+      .post('/api/conversations.open', { users: 'U1' })
+      .reply(200, { ok: true, channel: { id: 'D1' } });
+    nock(SLACK)
+      .post('/api/conversations.history', { channel: 'D1', limit: '20', include_all_metadata: 'true' })
+      .reply(200, {
+        ok: true,
+        messages: [
+          { ts: '2.0', metadata: { event_type: 'dispatch_alarm', event_payload: { dispatch_key: 'other' } } },
+          { ts: '1.0', metadata: { event_type: 'dispatch_alarm', event_payload: { dispatch_key: 'k#o1' } } },
+        ],
+      });
+    // Act
+    const found = await chat().chat.findByKey('U1', 'k#o1');
+    // Assess
+    expect(found).toEqual({ channel: 'D1', ts: '1.0' });
+  });
+
+  it('reports nothing found when no message carries the key', async () => {
+    // Prepare
+    nock(SLACK)
+      .post('/api/conversations.history')
+      .reply(200, { ok: true, messages: [{ ts: '1.0' }] });
+    // Act / Assess
+    expect(await chat().chat.findByKey('C0DEFAULT', 'k#o1')).toBeUndefined();
+  });
+});

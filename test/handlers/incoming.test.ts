@@ -1,0 +1,214 @@
+/**
+ * The incoming function end to end: a real SNS event shape, the real adapters, DynamoDB on dynalite, and Slack,
+ * GitHub, PagerDuty and SSM answered at the wire by nock. Each test asserts the exact requests made.
+ */
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler } from '../../lambdas/incoming/handler.ts';
+import { parseEnv } from '../../lambdas/shared/env.ts';
+import { buildRouteDeps } from '../../lambdas/shared/wiring.ts';
+import { originalExamples } from '../fixtures/alarms/original-readme.ts';
+import { freshTable, startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
+import { useNock } from '../helpers/nock.ts';
+
+useNock();
+
+let local: LocalDynamo;
+beforeAll(async () => {
+  local = await startDynalite();
+});
+afterAll(async () => {
+  await local.close();
+});
+
+const SECRETS = {
+  '/dispatch/test/slack/bot-token': 'xoxb-secret-bot-token',
+  '/dispatch/test/github/token': 'ghp_secretgithubtoken123456',
+  '/dispatch/test/pagerduty/routing-key': 'R0ROUTINGKEY',
+};
+
+function snsEvent(message: string, messageId = '95df01b4-ee98-5cb9-9903-4c221d41eb5e') {
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:dispatch-test-alarms:abc',
+        Sns: {
+          Type: 'Notification',
+          MessageId: messageId,
+          TopicArn: 'arn:aws:sns:us-east-1:123456789012:dispatch-test-alarms',
+          Subject: 'test',
+          Message: message,
+          Timestamp: '2026-11-23T09:00:00.000Z',
+          SignatureVersion: '1',
+          Signature: 'EXAMPLE',
+          SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/cert.pem',
+          UnsubscribeUrl: 'https://sns.us-east-1.amazonaws.com/unsubscribe',
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
+}
+
+async function makeHandler() {
+  const table = await freshTable(local);
+  const env = parseEnv({
+    DISPATCH_GITHUB_OWNER: 'acme',
+    DISPATCH_GITHUB_DEFAULT_REPO: 'alarms',
+    DISPATCH_GITHUB_DEFAULT_USER: 'acme/security',
+    DISPATCH_SLACK_DEFAULT_CHANNEL: 'C0DEFAULT',
+    DISPATCH_LEDGER_TABLE: table,
+    DISPATCH_SSM_PREFIX: '/dispatch/test',
+    DISPATCH_VENDOR_TIMEOUT_MS: '1000',
+  });
+  const lines: string[] = [];
+  const deps = buildRouteDeps(env, { dynamodb: local.client, write: (l) => lines.push(l) });
+  return { handler: createHandler(() => deps), lines };
+}
+
+function ssmOnce() {
+  return nock('https://ssm.us-east-1.amazonaws.com', {
+    reqheaders: { 'x-amz-target': 'AmazonSSM.GetParameters' },
+  })
+    .post('/', (b) => b.WithDecryption === true && b.Names.length === 3)
+    .reply(200, {
+      Parameters: Object.entries(SECRETS).map(([Name, Value]) => ({ Name, Value, Type: 'SecureString' })),
+    });
+}
+
+describe('incoming handler', () => {
+  it('delivers the original self-service example: one issue, one DM, the link added, secrets from SSM', async () => {
+    // Prepare
+    const { handler, lines } = await makeHandler();
+    ssmOnce();
+    const github = nock('https://api.github.com', {
+      reqheaders: { authorization: `token ${SECRETS['/dispatch/test/github/token']}` },
+    })
+      .post(
+        '/repos/acme/alarms/issues',
+        (b) => b.title === 'self-service title' && b.body.includes('@U024BE7LH'),
+      )
+      .reply(201, { number: 12, html_url: 'https://github.com/acme/alarms/issues/12' });
+    const slack = nock('https://slack.com', {
+      reqheaders: { authorization: `Bearer ${SECRETS['/dispatch/test/slack/bot-token']}` },
+    })
+      .post('/api/chat.postMessage', (b) => b.channel === 'U024BE7LH' && b.blocks.includes('dispatch_yes'))
+      .reply(200, { ok: true, channel: 'D024BE7LH', ts: '1700000000.000100' })
+      .post('/api/chat.update', (b) => b.ts === '1700000000.000100' && b.blocks.includes('issues/12'))
+      .reply(200, { ok: true });
+    // Act
+    const { reports } = await handler(snsEvent(originalExamples['self-service']!));
+    // Assess
+    expect(github.isDone() && slack.isDone()).toBe(true);
+    expect(reports[0]!.deliveries[0]).toMatchObject({
+      issue: { number: 12 },
+      dms: [{ to: 'U024BE7LH', channel: 'D024BE7LH' }],
+    });
+    const logged = lines.join('\n');
+    expect(logged).toContain('"alarmId":"95df01b4-ee98-5cb9-9903-4c221d41eb5e"');
+    for (const secret of Object.values(SECRETS)) expect(logged).not.toContain(secret);
+  });
+
+  it('makes no vendor call at all for a duplicate SNS delivery', async () => {
+    // Prepare
+    const { handler } = await makeHandler();
+    ssmOnce();
+    nock('https://api.github.com')
+      .post('/repos/acme/alarms/issues')
+      .reply(201, { number: 1, html_url: 'u1' });
+    nock('https://slack.com')
+      .post('/api/chat.postMessage')
+      .reply(200, { ok: true, channel: 'D1', ts: '1.1' })
+      .post('/api/chat.update')
+      .reply(200, { ok: true });
+    await handler(snsEvent(originalExamples['self-service']!));
+    // Act: any request now would hit no interceptor and fail the delivery.
+    const { reports } = await handler(snsEvent(originalExamples['self-service']!));
+    // Assess
+    expect(reports[0]!.deliveries[0]!.issue?.number).toBe(1);
+  });
+
+  it('pages PagerDuty for the original high-priority example with the alarm key as dedup key', async () => {
+    // Prepare
+    const { handler } = await makeHandler();
+    ssmOnce();
+    const pd = nock('https://events.pagerduty.com')
+      .post(
+        '/v2/enqueue',
+        (b) =>
+          b.routing_key === 'R0ROUTINGKEY' &&
+          b.payload.summary === 'testAlert' &&
+          b.dedup_key.startsWith('high-priority:'),
+      )
+      .reply(202, { status: 'success' });
+    // Act
+    const { reports } = await handler(snsEvent(originalExamples['high-priority']!));
+    // Assess
+    expect(pd.isDone()).toBe(true);
+    expect(reports[0]!.deliveries[0]!.page?.dedupKey).toMatch(/^high-priority:[0-9a-f]{32}$/);
+  });
+
+  it('rejects an invalid alarm with every problem named, so it is dead-lettered with the reason', async () => {
+    // Prepare
+    const { handler, lines } = await makeHandler();
+    const bad =
+      '{"type":"self-service","users":[{"slackId":"U1"}],"body":{"github":{"title":"t"},"slack":{"message":"m","prompt":"p","actions":{"yes":"y"}}}}';
+    // Act / Assess
+    await expect(handler(snsEvent(bad))).rejects.toThrow(
+      'alarm rejected: body.slack.actions.no: required for self-service',
+    );
+    expect(lines.some((l) => l.includes('"level":"error"') && l.includes('body.slack.actions.no'))).toBe(
+      true,
+    );
+  });
+
+  it('fails a delivery GitHub refuses for good with the reason, after the DM went out', async () => {
+    // Prepare
+    const { handler } = await makeHandler();
+    ssmOnce();
+    nock('https://api.github.com').post('/repos/acme/missing/issues').reply(404, { message: 'Not Found' });
+    nock('https://slack.com')
+      .post('/api/chat.postMessage')
+      .reply(200, { ok: true, channel: 'D1', ts: '1.1' });
+    const alarm = JSON.parse(originalExamples['self-service']!);
+    alarm.githubRepo = 'missing';
+    // Act / Assess
+    await expect(handler(snsEvent(JSON.stringify(alarm)))).rejects.toThrow(
+      /github: create issue answered HTTP 404: repository or issue not found/,
+    );
+  });
+
+  it('refuses an event that is not from SNS', async () => {
+    // Prepare
+    const { handler } = await makeHandler();
+    // Act / Assess
+    await expect(handler({ Records: [{ body: '{}' }] })).rejects.toMatchObject({ code: 'EVENT_INVALID' });
+  });
+});
+
+describe('configuration', () => {
+  it('names every missing setting at cold start', () => {
+    // Act / Assess
+    expect(() => parseEnv({ DISPATCH_GITHUB_OWNER: 'acme' })).toThrow(
+      /DISPATCH_GITHUB_DEFAULT_REPO is not set: the repository for issues when an alarm names none, e.g. security-alarms.*DISPATCH_SLACK_DEFAULT_CHANNEL is not set/,
+    );
+  });
+
+  it('requires the REST settings only in REST mode', () => {
+    // Prepare
+    const base = {
+      DISPATCH_GITHUB_OWNER: 'a',
+      DISPATCH_GITHUB_DEFAULT_REPO: 'r',
+      DISPATCH_GITHUB_DEFAULT_USER: 'u',
+      DISPATCH_SLACK_DEFAULT_CHANNEL: 'C1',
+      DISPATCH_LEDGER_TABLE: 't',
+    };
+    // Act / Assess
+    expect(parseEnv(base).DISPATCH_PAGERDUTY_MODE).toBe('events');
+    expect(() => parseEnv({ ...base, DISPATCH_PAGERDUTY_MODE: 'rest' })).toThrow(
+      /DISPATCH_PAGERDUTY_SERVICE_ID is required when DISPATCH_PAGERDUTY_MODE is "rest"/,
+    );
+  });
+});
