@@ -113,6 +113,41 @@ export class SlackChat implements Chat {
     return found && { channel, ts: found.ts };
   }
 
+  /** Posts to an interaction's response_url; only Slack's own hosts (or the configured API origin) are accepted. */
+  async respond(responseUrl: string, body: Record<string, unknown>): Promise<void> {
+    const url = new URL(responseUrl);
+    const configured = this.options.apiUrl ? new URL(this.options.apiUrl).origin : undefined;
+    const slackHost =
+      url.protocol === 'https:' && (url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com'));
+    if (!slackHost && url.origin !== configured) {
+      throw new VendorError('slack', `refusing to post to ${url.origin}: not a Slack response_url`, {
+        retryable: false,
+      });
+    }
+    await withRetry(this.options.clock, this.options.retry ?? DEFAULT_RETRY, async () => {
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+      } catch (error) {
+        throw new VendorError('slack', `response_url did not complete: ${(error as Error).message}`, {
+          cause: error,
+          retryable: true,
+        });
+      }
+      if (!res.ok) {
+        throw new VendorError('slack', `response_url answered HTTP ${res.status}`, {
+          retryable: res.status >= 500 || res.status === 429,
+          status: res.status,
+        });
+      }
+    });
+  }
+
   private async web(): Promise<WebClient> {
     const token = await this.options.token();
     if (this.client?.token !== token) {

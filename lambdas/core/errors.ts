@@ -14,7 +14,10 @@ export type ErrorCode =
   | 'VENDOR_FAILED'
   | 'VENDOR_REJECTED'
   | 'LEDGER_FAILED'
-  | 'STEP_IN_PROGRESS';
+  | 'STEP_IN_PROGRESS'
+  | 'REQUEST_TOO_LARGE'
+  | 'REQUEST_UNSIGNED'
+  | 'REQUEST_INVALID';
 
 export class DispatchError extends Error {
   override name = 'DispatchError';
@@ -58,7 +61,7 @@ export class ConfigError extends DispatchError {
 /** A vendor (Slack, GitHub, PagerDuty) call failed. `retryable` is false for rejections a retry cannot fix. */
 export class VendorError extends DispatchError {
   override name = 'VendorError';
-  readonly vendor: 'slack' | 'github' | 'pagerduty' | 'ssm' | 'dynamodb';
+  readonly vendor: 'slack' | 'github' | 'pagerduty' | 'ssm' | 'dynamodb' | 'lambda';
   readonly status: number | undefined;
   /** How long the vendor asked us to wait (Retry-After), when it did. */
   readonly retryAfterMs: number | undefined;

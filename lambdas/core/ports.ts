@@ -122,6 +122,9 @@ export interface PromptRecord {
   summary: string;
   /** The DM's message, shown again above the outcome once the prompt is answered. */
   message: string;
+  /** The button labels, quoted in the audit trail. */
+  yesLabel: string;
+  noLabel: string;
   yesResponse?: string | undefined;
   noResponse?: string | undefined;
   dm?: PostedMessage | undefined;
@@ -148,6 +151,28 @@ export interface Ledger {
   complete(key: string, step: string, result: object): Promise<void>;
   /** Gives a claimed step back after a failure; the next claim must reconcile. */
   release(key: string, step: string, reason: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- triage work queue
+
+export type TriageJob =
+  /** Carry out a recorded answer: close (yes) or escalate (no), then show the outcome in the DM. */
+  | {
+      kind: 'answer';
+      key: string;
+      occurrence: number;
+      answer: 'yes' | 'no';
+      userId: string;
+      at: number;
+      /** The clicked message, used when the ledger has not recorded the DM. */
+      dm?: PostedMessage | undefined;
+    }
+  /** Tell one person something only they see (a stranger's click, a second answer). */
+  | { kind: 'notice'; responseUrl: string; text: string };
+
+export interface Jobs {
+  /** Hands work to run after Slack has been answered; resolves once the work is safely queued. */
+  enqueue(job: TriageJob): Promise<void>;
 }
 
 // ---------------------------------------------------------------- platform

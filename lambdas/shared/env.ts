@@ -44,6 +44,8 @@ export const EnvSchema = z
     DISPATCH_PAGERDUTY_API_URL: url,
     DISPATCH_PAGERDUTY_EVENTS_URL: url,
     DISPATCH_DYNAMODB_ENDPOINT: url,
+    /** The triage worker function the triage function queues work for (set by the stack). */
+    DISPATCH_TRIAGE_WORKER: z.string().min(1).optional(),
     DISPATCH_VENDOR_TIMEOUT_MS: int(100, 5_000),
     DISPATCH_LEASE_MS: int(1_000, ROUTER_DEFAULTS.leaseMs),
     DISPATCH_BROADCAST_CONCURRENCY: int(1, ROUTER_DEFAULTS.broadcastConcurrency),

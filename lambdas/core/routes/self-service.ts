@@ -5,7 +5,7 @@
 import { alarmKey, resolveRepo } from '../keys.ts';
 import type { SelfServiceAlarm, User } from '../message.ts';
 import type { PromptRecord } from '../ports.ts';
-import { issueBody, mention, selfServiceDm } from '../render.ts';
+import { DEFAULT_NO, DEFAULT_YES, issueBody, mention, selfServiceDm } from '../render.ts';
 import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
 import { occurrenceFor, runStep } from '../steps.ts';
 import { sendDm } from './dm.ts';
@@ -39,6 +39,8 @@ export async function routeSelfServiceUser(
           severity: alarm.severity ?? 'critical',
           summary: alarm.body.github.title,
           message: alarm.body.slack.message,
+          yesLabel: alarm.body.slack.actions?.yes ?? DEFAULT_YES,
+          noLabel: alarm.body.slack.actions?.no ?? DEFAULT_NO,
           yesResponse: alarm.body.slack.actions?.yes_response,
           noResponse: alarm.body.slack.actions?.no_response,
         };

@@ -1,0 +1,27 @@
+/**
+ * The Slack interaction Dispatch answers: a `block_actions` payload from a click on a prompt button.
+ * https://api.slack.com/reference/interaction-payloads/block-actions (sent form-encoded as `payload=<json>`)
+ *
+ * @example {"type":"block_actions","user":{"id":"U024BE7LH"},"actions":[{"action_id":"dispatch_yes",
+ *   "value":"self-service:3fa1…"}],"container":{"channel_id":"D024BE7LH","message_ts":"1700000000.000100"},
+ *   "response_url":"https://hooks.slack.com/actions/T0/1/abc"}
+ */
+import { z } from 'zod';
+import { ACTION_NO, ACTION_YES } from './render.ts';
+
+export const BlockActionsSchema = z.object({
+  type: z.literal('block_actions', { error: 'Dispatch answers only block_actions interactions' }),
+  user: z.object({ id: z.string().min(1), username: z.string().optional(), name: z.string().optional() }),
+  actions: z
+    .array(
+      z.object({
+        action_id: z.enum([ACTION_YES, ACTION_NO], { error: 'unknown action_id' }),
+        value: z.string().min(1).max(2000),
+      }),
+    )
+    .length(1, { error: 'expected exactly one action' }),
+  container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional() }).optional(),
+  response_url: z.url().optional(),
+});
+export type BlockActions = z.infer<typeof BlockActionsSchema>;
+export type Answer = 'yes' | 'no';

@@ -1,0 +1,96 @@
+/**
+ * The triage use case, the part that runs before Slack is answered: authorise the click and record the answer
+ * with a conditional write. Everything slow (GitHub, PagerDuty, the DM update) is queued for triage-work.ts.
+ *
+ * The button carries only the alarm key. Everything that matters (who may answer, which issue, which service)
+ * comes from the ledger, so a button value edited into another alarm's key reaches an alarm whose owner is not
+ * the clicker, and is refused.
+ */
+import type { Answer, BlockActions } from './interaction.ts';
+import type { Clock, Jobs, Ledger, Log, PostedMessage } from './ports.ts';
+import { ACTION_YES } from './render.ts';
+
+export interface TriageDeps {
+  ledger: Ledger;
+  jobs: Jobs;
+  clock: Clock;
+  log: Log;
+  config: { leaseMs: number };
+}
+
+export type TriageOutcome =
+  /** The answer is recorded and its work queued. */
+  | 'accepted'
+  /** The same answer again (double click, Slack retry): its work is queued again, and runs once. */
+  | 'duplicate'
+  /** A different answer after the first: refused, the user is told. */
+  | 'already-answered'
+  /** Someone other than the prompt's user: refused, they are told. */
+  | 'not-yours'
+  /** A button Dispatch does not know (expired, forged, or another message's): refused. */
+  | 'unknown-prompt';
+
+export async function triage(deps: TriageDeps, payload: BlockActions): Promise<TriageOutcome> {
+  const action = payload.actions[0]!;
+  const answer: Answer = action.action_id === ACTION_YES ? 'yes' : 'no';
+  const userId = payload.user.id;
+  const key = action.value;
+  const log = deps.log.with({ alarmKey: key, slackUser: userId, answer });
+  const notify = async (text: string) => {
+    if (payload.response_url)
+      await deps.jobs.enqueue({ kind: 'notice', responseUrl: payload.response_url, text });
+  };
+
+  const record = await deps.ledger.get(key);
+  const prompt = record?.prompt;
+  const clicked: PostedMessage | undefined =
+    payload.container?.channel_id && payload.container.message_ts
+      ? { channel: payload.container.channel_id, ts: payload.container.message_ts }
+      : undefined;
+  if (
+    !record ||
+    !prompt ||
+    (prompt.dm && clicked && (prompt.dm.channel !== clicked.channel || prompt.dm.ts !== clicked.ts))
+  ) {
+    log.warn('click refused: the button does not match a prompt Dispatch sent', { clicked });
+    await notify('Dispatch cannot match this button to an open prompt, so nothing was changed.');
+    return 'unknown-prompt';
+  }
+  if (userId !== prompt.slackUserId) {
+    log.warn('click refused: the prompt belongs to someone else', { owner: prompt.slackUserId });
+    await notify(
+      `This prompt belongs to <@${prompt.slackUserId}>; only they can answer it. Nothing was changed.`,
+    );
+    return 'not-yours';
+  }
+
+  const step = `o${record.occurrence}:answer`;
+  const claim = await deps.ledger.claim(key, step, deps.config.leaseMs);
+  const job = {
+    kind: 'answer' as const,
+    key,
+    occurrence: record.occurrence,
+    answer,
+    userId,
+    at: deps.clock.now(),
+    dm: prompt.dm ?? clicked,
+  };
+  if (claim.status === 'won') {
+    await deps.ledger.complete(key, step, { answer, userId, at: job.at });
+    await deps.jobs.enqueue(job);
+    log.info('answer recorded');
+    return 'accepted';
+  }
+  if (claim.status === 'held') return 'duplicate';
+  const first = claim.result as { answer: Answer; at: number };
+  if (first.answer === answer) {
+    // Queue it again: the worker's steps are idempotent, and this covers a queueing lost after the record.
+    await deps.jobs.enqueue({ ...job, at: first.at });
+    return 'duplicate';
+  }
+  log.warn('second, different answer refused', { first: first.answer });
+  await notify(
+    `This prompt was already answered "${first.answer}" at ${new Date(first.at).toISOString()}; nothing was changed.`,
+  );
+  return 'already-answered';
+}

@@ -1,0 +1,397 @@
+/**
+ * The triage function end to end: signed HTTP requests as API Gateway hands them over, the ledger on dynalite,
+ * the worker run in process after the acknowledgement, and GitHub, PagerDuty and Slack answered by nock.
+ */
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoLedger } from '../../lambdas/adapters/dynamodb-ledger.ts';
+import { InProcessJobs } from '../../lambdas/adapters/jobs.ts';
+import type { PromptRecord } from '../../lambdas/core/ports.ts';
+import { ACTION_NO, ACTION_YES } from '../../lambdas/core/render.ts';
+import { runTriageJob } from '../../lambdas/core/triage-work.ts';
+import { parseEnv } from '../../lambdas/shared/env.ts';
+import { signSlackRequest } from '../../lambdas/shared/slack-signature.ts';
+import { buildTriageDeps, buildTriageWorkDeps } from '../../lambdas/shared/wiring.ts';
+import { createTriageHandler } from '../../lambdas/triage/handler.ts';
+import { EnvSecrets } from '../../lambdas/adapters/ssm-secrets.ts';
+import { freshTable, startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
+import { useNock } from '../helpers/nock.ts';
+
+useNock();
+
+let local: LocalDynamo;
+beforeAll(async () => {
+  local = await startDynalite();
+});
+afterAll(async () => {
+  await local.close();
+});
+
+const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
+const KEY = 'self-service:0123456789abcdef0123456789abcdef';
+const ISSUE = { owner: 'acme', repo: 'alarms', number: 12, url: 'https://github.com/acme/alarms/issues/12' };
+const DM = { channel: 'D024BE7LH', ts: '1700000000.000100' };
+const PROMPT: PromptRecord = {
+  slackUserId: 'U024BE7LH',
+  severity: 'critical',
+  summary: '2FA disabled for alice',
+  message: 'Your 2FA was disabled',
+  yesLabel: 'Yes, it was me',
+  noLabel: "No, it wasn't me",
+  noResponse: 'Paged the security team.',
+  dm: DM,
+};
+const RESPONSE_URL = 'https://hooks.slack.com/actions/T0/1/abc';
+
+async function setup(options: { timeoutMs?: string } = {}) {
+  const table = await freshTable(local);
+  const env = parseEnv({
+    DISPATCH_GITHUB_OWNER: 'acme',
+    DISPATCH_GITHUB_DEFAULT_REPO: 'alarms',
+    DISPATCH_GITHUB_DEFAULT_USER: 'acme/security',
+    DISPATCH_SLACK_DEFAULT_CHANNEL: 'C0DEFAULT',
+    DISPATCH_LEDGER_TABLE: table,
+    DISPATCH_VENDOR_TIMEOUT_MS: options.timeoutMs ?? '1000',
+  });
+  const secrets = new EnvSecrets({
+    'slack/signing-secret': SIGNING_SECRET,
+    'slack/bot-token': 'xoxb-bot',
+    'github/token': 'ghp_testtokentesttokentest1234',
+    'pagerduty/routing-key': 'R0KEY',
+  });
+  const lines: string[] = [];
+  const platform = { dynamodb: local.client, secrets, write: (l: string) => lines.push(l) };
+  const workDeps = buildTriageWorkDeps(env, platform);
+  const jobs = new InProcessJobs((job) => runTriageJob(workDeps, job), {
+    clock: { now: Date.now, sleep: async () => {} },
+    attempts: 2,
+  });
+  const handler = createTriageHandler(() => buildTriageDeps(env, { ...platform, jobs }));
+  const ledger = new DynamoLedger(local.client, { now: Date.now, sleep: async () => {} }, { table });
+  await ledger.join(KEY, 'sns-1');
+  await ledger.annotate(KEY, 1, { issue: ISSUE, prompt: PROMPT });
+  return { handler, jobs, lines, ledger };
+}
+
+function click(
+  options: {
+    action?: string;
+    user?: string;
+    value?: string;
+    ts?: number;
+    secret?: string;
+    extra?: Record<string, unknown>;
+  } = {},
+) {
+  const payload = {
+    type: 'block_actions',
+    user: { id: options.user ?? 'U024BE7LH', username: 'alice' },
+    actions: [
+      {
+        action_id: options.action ?? ACTION_YES,
+        block_id: 'dispatch_prompt',
+        value: options.value ?? KEY,
+        type: 'button',
+      },
+    ],
+    container: { type: 'message', channel_id: DM.channel, message_ts: DM.ts },
+    response_url: RESPONSE_URL,
+    ...options.extra,
+  };
+  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return signed(body, options);
+}
+
+function signed(body: string, options: { ts?: number; secret?: string } = {}) {
+  const timestamp = String(options.ts ?? Math.floor(Date.now() / 1000));
+  return {
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': signSlackRequest(options.secret ?? SIGNING_SECRET, timestamp, body),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+const github = () =>
+  nock('https://api.github.com', { reqheaders: { authorization: 'token ghp_testtokentesttokentest1234' } });
+const slack = () => nock('https://slack.com', { reqheaders: { authorization: 'Bearer xoxb-bot' } });
+
+describe('triage: yes', () => {
+  it('acknowledges, then comments who answered, closes the issue and replaces the buttons', async () => {
+    // Prepare
+    const { handler, jobs } = await setup();
+    const gh = github()
+      .post('/repos/acme/alarms/issues/12/comments', (b) =>
+        /Answered \*\*yes\*\* \("Yes, it was me"\) by Slack user `U024BE7LH` at 20\d\d-/.test(b.body),
+      )
+      .reply(201, {})
+      .patch('/repos/acme/alarms/issues/12', { state: 'closed', state_reason: 'completed' })
+      .reply(200, {});
+    const dm = slack()
+      .post(
+        '/api/chat.update',
+        (b) =>
+          b.channel === DM.channel &&
+          b.ts === DM.ts &&
+          b.blocks.includes('Thanks for confirming') &&
+          !b.blocks.includes('dispatch_yes'),
+      )
+      .reply(200, { ok: true });
+    // Act
+    const response = await handler(click());
+    await jobs.idle();
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200, body: '' });
+    expect(gh.isDone() && dm.isDone()).toBe(true);
+    expect(jobs.deadLetters).toEqual([]);
+  });
+});
+
+describe('triage: no', () => {
+  it('pages PagerDuty with the alarm key, comments the escalation, labels the issue and keeps it open', async () => {
+    // Prepare
+    const { handler, jobs } = await setup();
+    const pd = nock('https://events.pagerduty.com')
+      .post(
+        '/v2/enqueue',
+        (b) =>
+          b.dedup_key === KEY &&
+          b.routing_key === 'R0KEY' &&
+          b.payload.summary.startsWith('2FA disabled for alice') &&
+          b.links[0].href === ISSUE.url,
+      )
+      .reply(202, { status: 'success', dedup_key: KEY });
+    const gh = github()
+      .post('/repos/acme/alarms/issues/12/comments', (b) =>
+        /Answered \*\*no\*\*.*Escalated to PagerDuty \(dedup key `self-service:/.test(b.body),
+      )
+      .reply(201, {})
+      .post('/repos/acme/alarms/issues/12/labels', { labels: ['escalated'] })
+      .reply(200, []);
+    const dm = slack()
+      .post('/api/chat.update', (b) => b.blocks.includes('Paged the security team.'))
+      .reply(200, { ok: true });
+    // Act
+    const response = await handler(click({ action: ACTION_NO }));
+    await jobs.idle();
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(pd.isDone() && gh.isDone() && dm.isDone()).toBe(true);
+  });
+});
+
+describe('triage: authenticity', () => {
+  it.each([
+    ['a wrong signature', () => click({ secret: 'not-the-secret' })],
+    ['a timestamp six minutes old', () => click({ ts: Math.floor(Date.now() / 1000) - 360 })],
+    ['a timestamp six minutes ahead', () => click({ ts: Math.floor(Date.now() / 1000) + 360 })],
+    [
+      'no signature headers',
+      () => ({ ...click(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    ],
+    ['a body changed after signing', () => ({ ...click(), body: click({ action: ACTION_NO }).body })],
+  ])('answers 401 with an empty body and does nothing for %s', async (_what, request) => {
+    // Prepare
+    const { handler, jobs, lines } = await setup();
+    // Act: no interceptor is set, so any vendor call would fail the job.
+    const response = await handler(request());
+    await jobs.idle();
+    // Assess
+    expect(response).toMatchObject({ statusCode: 401, body: '' });
+    expect(lines.some((l) => l.includes('"status":401'))).toBe(true);
+    expect(jobs.deadLetters).toEqual([]);
+  });
+
+  it('verifies a base64-encoded body with headers in any case', async () => {
+    // Prepare
+    const { handler, jobs } = await setup();
+    github()
+      .post('/repos/acme/alarms/issues/12/comments')
+      .reply(201, {})
+      .patch('/repos/acme/alarms/issues/12')
+      .reply(200, {});
+    slack().post('/api/chat.update').reply(200, { ok: true });
+    const request = click();
+    const shouting = Object.fromEntries(
+      Object.entries(request.headers).map(([k, v]) => [k.toUpperCase(), v]),
+    );
+    // Act
+    const response = await handler({
+      headers: shouting,
+      body: Buffer.from(request.body).toString('base64'),
+      isBase64Encoded: true,
+    });
+    await jobs.idle();
+    // Assess
+    expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('triage: authorization and idempotency', () => {
+  it('tells another user the prompt is not theirs and changes nothing', async () => {
+    // Prepare
+    const { handler, jobs } = await setup();
+    const notice = nock('https://hooks.slack.com')
+      .post('/actions/T0/1/abc', {
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'This prompt belongs to <@U024BE7LH>; only they can answer it. Nothing was changed.',
+      })
+      .reply(200, 'ok');
+    // Act
+    const response = await handler(click({ user: 'U0STRANGER' }));
+    await jobs.idle();
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(notice.isDone()).toBe(true);
+  });
+
+  it('refuses a button value edited to point at another alarm or at nothing', async () => {
+    // Prepare
+    const { handler, jobs, ledger } = await setup();
+    await ledger.join('other-alarm', 'sns-2');
+    await ledger.annotate('other-alarm', 1, {
+      issue: { ...ISSUE, repo: 'secret-repo', number: 1 },
+      prompt: { ...PROMPT, slackUserId: 'U0BOB', dm: { channel: 'D0BOB', ts: '1.0' } },
+    });
+    const notices = nock('https://hooks.slack.com')
+      .post('/actions/T0/1/abc', (b) => /cannot match this button/.test(b.text))
+      .times(2)
+      .reply(200, 'ok');
+    // Act
+    const forged = await handler(click({ value: 'other-alarm' }));
+    const unknown = await handler(click({ value: 'self-service:ffffffffffffffffffffffffffffffff' }));
+    await jobs.idle();
+    // Assess
+    expect([forged.statusCode, unknown.statusCode]).toEqual([200, 200]);
+    expect(notices.isDone()).toBe(true);
+  });
+
+  it('carries out a replayed click (Slack retry, double click) once', async () => {
+    // Prepare
+    const { handler, jobs } = await setup();
+    github()
+      .post('/repos/acme/alarms/issues/12/comments')
+      .once()
+      .reply(201, {})
+      .patch('/repos/acme/alarms/issues/12')
+      .once()
+      .reply(200, {});
+    slack().post('/api/chat.update').once().reply(200, { ok: true });
+    const request = click();
+    // Act
+    const first = await handler(request);
+    await jobs.idle();
+    const replay = await handler({ ...request, headers: { ...request.headers, 'x-slack-retry-num': '1' } });
+    const again = await handler(click());
+    await jobs.idle();
+    // Assess: a second comment or close would find no interceptor and dead-letter the job.
+    expect([first.statusCode, replay.statusCode, again.statusCode]).toEqual([200, 200, 200]);
+    expect(jobs.deadLetters).toEqual([]);
+  });
+
+  it('lets the first answer win a yes-then-no race and tells the user', async () => {
+    // Prepare
+    const { handler, jobs } = await setup();
+    github()
+      .post('/repos/acme/alarms/issues/12/comments')
+      .reply(201, {})
+      .patch('/repos/acme/alarms/issues/12')
+      .reply(200, {});
+    slack().post('/api/chat.update').reply(200, { ok: true });
+    const notice = nock('https://hooks.slack.com')
+      .post('/actions/T0/1/abc', (b) => /already answered "yes"/.test(b.text))
+      .reply(200, 'ok');
+    // Act
+    await Promise.all([
+      handler(click({ action: ACTION_YES })),
+      new Promise((r) => setTimeout(r, 5)).then(() => handler(click({ action: ACTION_NO }))),
+    ]);
+    await jobs.idle();
+    // Assess: no PagerDuty interceptor exists, so a page would have dead-lettered the job.
+    expect(notice.isDone()).toBe(true);
+    expect(jobs.deadLetters).toEqual([]);
+  });
+});
+
+describe('triage: slow and failing downstream', () => {
+  it('acknowledges before GitHub has answered', async () => {
+    // Prepare
+    const { handler, jobs } = await setup({ timeoutMs: '5000' });
+    const gh = github()
+      .post('/repos/acme/alarms/issues/12/comments')
+      .delay(400)
+      .reply(201, {})
+      .patch('/repos/acme/alarms/issues/12')
+      .reply(200, {});
+    slack().post('/api/chat.update').reply(200, { ok: true });
+    // Act
+    const response = await handler(click());
+    const doneAtAck = gh.isDone();
+    await jobs.idle();
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(doneAtAck).toBe(false);
+    expect(gh.isDone()).toBe(true);
+  });
+
+  it('shows a downstream failure in the DM and retries the work until it succeeds', async () => {
+    // Prepare
+    const { handler, jobs } = await setup();
+    nock('https://events.pagerduty.com').post('/v2/enqueue').times(3).reply(503, 'unavailable');
+    nock('https://events.pagerduty.com').post('/v2/enqueue').reply(202, { status: 'success' });
+    const failureShown = slack()
+      .post('/api/chat.update', (b) => b.blocks.includes('could not finish escalating yet'))
+      .reply(200, { ok: true });
+    github()
+      .post('/repos/acme/alarms/issues/12/comments')
+      .reply(201, {})
+      .post('/repos/acme/alarms/issues/12/labels')
+      .reply(200, []);
+    const outcome = slack()
+      .post('/api/chat.update', (b) => b.blocks.includes('Paged the security team.'))
+      .reply(200, { ok: true });
+    // Act
+    const response = await handler(click({ action: ACTION_NO }));
+    await jobs.idle();
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(failureShown.isDone() && outcome.isDone()).toBe(true);
+    expect(jobs.deadLetters).toEqual([]);
+  });
+});
+
+describe('triage: bad input', () => {
+  it.each([
+    ['a body that is not a form', 'hello'],
+    ['a payload that is not JSON', 'payload=%7Bnope'],
+    [
+      'an unknown action',
+      `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'U1' }, actions: [{ action_id: 'delete_everything', value: KEY }] }))}`,
+    ],
+    [
+      'another interaction type',
+      `payload=${encodeURIComponent(JSON.stringify({ type: 'view_submission', user: { id: 'U1' } }))}`,
+    ],
+  ])('answers 400 for %s, signed or not', async (_what, body) => {
+    // Prepare
+    const { handler } = await setup();
+    // Act
+    const response = await handler(signed(body));
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(response.body.length).toBeGreaterThan(0);
+  });
+
+  it('answers 413 for an oversized body without reading it', async () => {
+    // Prepare
+    const { handler } = await setup();
+    // Act
+    const response = await handler(signed(`payload=${'x'.repeat(600 * 1024)}`));
+    // Assess
+    expect(response.statusCode).toBe(413);
+  });
+});
