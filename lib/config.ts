@@ -1,0 +1,125 @@
+/**
+ * One environment's settings, from cdk.json context `environments.<name>`, validated at synth.
+ * Secrets are not here: they live in SSM under `ssmPrefix` (see README, "Deploy").
+ */
+import { z } from 'zod';
+
+const account = z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account ID' });
+const principal = z.union(
+  [account, z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/)],
+  {
+    error: 'must be a 12-digit AWS account ID or an IAM role/user ARN',
+  },
+);
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const EnvironmentConfigSchema = z.object({
+  /** AWS account and region to deploy to; the CLI's defaults when absent. */
+  account: account.optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as eu-west-1' })
+    .optional(),
+  github: z.object(
+    {
+      owner: z
+        .string({ error: 'required: the GitHub organisation or user owning the alarm repositories' })
+        .min(1),
+      defaultRepo: z.string({ error: 'required: the repository for issues when an alarm names none' }).min(1),
+      defaultUser: z
+        .string({ error: 'required: the user or org/team tagged when a user has no GitHub handle' })
+        .min(1),
+      /** GitHub Enterprise Server, e.g. https://ghe.example.com/api/v3 */
+      apiUrl: url.optional(),
+    },
+    { error: 'required: { owner, defaultRepo, defaultUser }' },
+  ),
+  slack: z.object(
+    {
+      defaultChannel: z
+        .string({
+          error: 'required: the Slack channel ID told about fallbacks and failed DMs, e.g. C0123456789',
+        })
+        .regex(/^[CG][A-Z0-9]{6,}$/, {
+          error: 'must be a Slack channel ID such as C0123456789 (not a #name)',
+        }),
+      apiUrl: url.optional(),
+    },
+    { error: 'required: { defaultChannel }' },
+  ),
+  pagerduty: z
+    .object({
+      mode: z.enum(['events', 'rest']).default('events'),
+      /** REST mode: the default service and the email of a PagerDuty user (the `From` header). */
+      serviceId: z.string().optional(),
+      from: z.email().optional(),
+      apiUrl: url.optional(),
+      /** Events API v2 base URL, e.g. https://events.eu.pagerduty.com for the EU service region. */
+      eventsUrl: url.optional(),
+    })
+    .refine((p) => p.mode !== 'rest' || (p.serviceId && p.from), {
+      error: 'rest mode requires serviceId and from',
+    })
+    .default({ mode: 'events' }),
+  /** SSM path of this environment's secrets; default /dispatch/<env>. */
+  ssmPrefix: z
+    .string()
+    .regex(/^\/[\w./-]+[^/]$/, { error: 'must be an SSM path such as /dispatch/prod' })
+    .optional(),
+  /** KMS key the SecureString parameters are encrypted with, when not the AWS managed aws/ssm key. */
+  ssmKmsKeyArn: z.string().startsWith('arn:aws', { error: 'must be a KMS key ARN' }).optional(),
+  /** Other accounts or IAM principals allowed to publish alarms to the topic. */
+  publishers: z.array(principal).default([]),
+  incoming: z
+    .object({
+      memoryMb: z.number().int().min(128).max(10240).default(512),
+      timeoutSeconds: z.number().int().min(10).max(900).default(60),
+      /** Caps parallel alarm handling so a storm cannot exceed Slack/GitHub rate limits. */
+      reservedConcurrency: z.number().int().min(1).optional(),
+    })
+    .default({ memoryMb: 512, timeoutSeconds: 60 }),
+  triage: z
+    .object({
+      /** Steady-state and burst request rates the triage API accepts. */
+      rateLimit: z.number().min(1).default(20),
+      burstLimit: z.number().int().min(1).default(40),
+    })
+    .default({ rateLimit: 20, burstLimit: 40 }),
+  ops: z
+    .object({
+      /** Email subscribed to the operations topic that receives Dispatch's own alarms. */
+      email: z.email().optional(),
+      /** Or an existing topic (e.g. one wired to PagerDuty directly) instead of a new one. */
+      topicArn: z.string().startsWith('arn:aws', { error: 'must be an SNS topic ARN' }).optional(),
+    })
+    .default({}),
+  /** Days a dead-lettered alarm is kept (SQS allows at most 14). */
+  dlqRetentionDays: z.number().int().min(1).max(14).default(14),
+});
+export type EnvironmentConfig = z.output<typeof EnvironmentConfigSchema>;
+
+export const ENV_NAME = /^[a-z][a-z0-9-]{0,20}$/;
+
+/** Picks and validates one environment from the cdk.json context. Errors name the environment and the field. */
+export function environmentConfig(
+  environments: unknown,
+  name: unknown,
+): EnvironmentConfig & { name: string } {
+  const all = (environments ?? {}) as Record<string, unknown>;
+  const known = Object.keys(all).join(', ') || '(none)';
+  if (typeof name !== 'string' || name === '') {
+    throw new Error(
+      `Choose an environment: npx cdk deploy -c env=<name>. Environments in cdk.json: ${known}`,
+    );
+  }
+  if (!ENV_NAME.test(name))
+    throw new Error(`Environment name "${name}" must be lower-case letters, digits and dashes`);
+  if (!(name in all))
+    throw new Error(`No environment "${name}" in cdk.json context "environments"; known: ${known}`);
+  const result = EnvironmentConfigSchema.safeParse(all[name]);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `environments.${name}.${i.path.join('.')}: ${i.message}`);
+    throw new Error(`cdk.json is not valid:\n  ${lines.join('\n  ')}`);
+  }
+  return { ...result.data, name };
+}

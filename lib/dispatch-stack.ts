@@ -1,0 +1,120 @@
+/** One Dispatch environment: alarm topic and router, triage API and worker, ledger, monitoring. */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { SECRET } from '../lambdas/shared/env.ts';
+import type { EnvironmentConfig } from './config.ts';
+import { Incoming } from './constructs/incoming.ts';
+import { Ledger } from './constructs/ledger.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+import { grantSecrets } from './constructs/secret-access.ts';
+import { TriageApi } from './constructs/triage-api.ts';
+
+export interface DispatchStackProps extends StackProps {
+  envName: string;
+  config: EnvironmentConfig;
+}
+
+export class DispatchStack extends Stack {
+  readonly incoming: Incoming;
+  readonly triage: TriageApi;
+  readonly ledger: Ledger;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: DispatchStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const ssmPrefix = config.ssmPrefix ?? `/dispatch/${props.envName}`;
+    this.ledger = new Ledger(this, 'Ledger');
+
+    const environment = functionEnvironment(config, ssmPrefix, this.ledger.table.tableName);
+    this.incoming = new Incoming(this, 'Incoming', {
+      environment: {
+        ...environment,
+        // Leases outlive one invocation, so a retry after a timeout reconciles instead of racing.
+        DISPATCH_LEASE_MS: String((config.incoming.timeoutSeconds + 30) * 1000),
+      },
+      memoryMb: config.incoming.memoryMb,
+      timeoutSeconds: config.incoming.timeoutSeconds,
+      reservedConcurrency: config.incoming.reservedConcurrency,
+      publishers: config.publishers,
+      dlqRetentionDays: config.dlqRetentionDays,
+    });
+    this.triage = new TriageApi(this, 'Triage', {
+      environment,
+      rateLimit: config.triage.rateLimit,
+      burstLimit: config.triage.burstLimit,
+      key: this.incoming.key,
+      dlqRetentionDays: config.dlqRetentionDays,
+    });
+
+    const pagerSecret =
+      config.pagerduty.mode === 'rest' ? SECRET.pagerdutyApiToken : SECRET.pagerdutyRoutingKey;
+    const vendorSecrets = [SECRET.slackBotToken, SECRET.githubToken, pagerSecret];
+    grantSecrets(this.incoming.fn.role, ssmPrefix, vendorSecrets, config.ssmKmsKeyArn);
+    grantSecrets(this.triage.worker.role, ssmPrefix, vendorSecrets, config.ssmKmsKeyArn);
+    grantSecrets(this.triage.fn.role, ssmPrefix, [SECRET.slackSigningSecret], config.ssmKmsKeyArn);
+    for (const fn of [this.incoming.fn, this.triage.fn, this.triage.worker]) this.ledger.grantLedger(fn.role);
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      functions: {
+        Incoming: this.incoming.fn.fn,
+        Triage: this.triage.fn.fn,
+        TriageWorker: this.triage.worker.fn,
+      },
+      deadLetterQueues: { Alarms: this.incoming.dlq, Triage: this.triage.dlq },
+      api: this.triage.api,
+      email: config.ops.email,
+      topicArn: config.ops.topicArn,
+    });
+
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.incoming.topic.topicArn,
+      description: 'Publish alarms here',
+    });
+    new CfnOutput(this, 'TriageUrl', {
+      value: this.triage.url,
+      description: 'Slack app interactivity request URL',
+    });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: this.incoming.dlq.queueUrl,
+      description: 'Alarms that could not be delivered',
+    });
+    new CfnOutput(this, 'TriageDeadLetterQueueUrl', {
+      value: this.triage.dlq.queueUrl,
+      description: 'Answers that could not be carried out',
+    });
+    new CfnOutput(this, 'LedgerTableName', { value: this.ledger.table.tableName });
+    new CfnOutput(this, 'OpsTopicArn', {
+      value: this.monitoring.opsTopic.topicArn,
+      description: 'Dispatch’s own alarms',
+    });
+    new CfnOutput(this, 'SsmPrefix', { value: ssmPrefix, description: 'Where the secrets go' });
+  }
+}
+
+/** The variables lambdas/shared/env.ts reads, from the environment's config. No secret is ever one of them. */
+export function functionEnvironment(
+  config: EnvironmentConfig,
+  ssmPrefix: string,
+  table: string,
+): Record<string, string> {
+  const optional: Record<string, string | undefined> = {
+    DISPATCH_GITHUB_API_URL: config.github.apiUrl,
+    DISPATCH_SLACK_API_URL: config.slack.apiUrl,
+    DISPATCH_PAGERDUTY_API_URL: config.pagerduty.apiUrl,
+    DISPATCH_PAGERDUTY_EVENTS_URL: config.pagerduty.eventsUrl,
+    DISPATCH_PAGERDUTY_SERVICE_ID: config.pagerduty.serviceId,
+    DISPATCH_PAGERDUTY_FROM: config.pagerduty.from,
+  };
+  return {
+    DISPATCH_GITHUB_OWNER: config.github.owner,
+    DISPATCH_GITHUB_DEFAULT_REPO: config.github.defaultRepo,
+    DISPATCH_GITHUB_DEFAULT_USER: config.github.defaultUser,
+    DISPATCH_SLACK_DEFAULT_CHANNEL: config.slack.defaultChannel,
+    DISPATCH_PAGERDUTY_MODE: config.pagerduty.mode,
+    DISPATCH_LEDGER_TABLE: table,
+    DISPATCH_SSM_PREFIX: ssmPrefix,
+    DISPATCH_VENDOR_TIMEOUT_MS: '5000',
+    ...Object.fromEntries(Object.entries(optional).filter((e): e is [string, string] => e[1] !== undefined)),
+  };
+}

@@ -1,0 +1,329 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { EnvSchema } from '../../lambdas/shared/env.ts';
+import { buildApp } from '../../lib/build-app.ts';
+
+const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8')) as {
+  context: { environments: Record<string, unknown> };
+};
+const environments = cdkJson.context.environments;
+
+/** Synthesises environments without bundling (one test below bundles for real). */
+function synth(names: string[], envs: Record<string, unknown> = environments) {
+  const app = new App({ context: { environments: envs, 'aws:cdk:bundling-stacks': [] } });
+  const stacks = buildApp(app, names);
+  app.synth();
+  return { app, stacks, templates: stacks.map((s) => Template.fromStack(s)) };
+}
+
+const { templates } = synth(['example', 'example-rest']);
+const example = templates[0]!;
+const rest = templates[1]!;
+
+function functionByDescription(template: Template, description: string) {
+  const found = template.findResources('AWS::Lambda::Function', { Properties: { Description: description } });
+  const [id, resource] = Object.entries(found)[0]!;
+  return { id, props: (resource as { Properties: Record<string, unknown> }).Properties };
+}
+
+function policyOf(template: Template, fnDescription: string) {
+  const { props } = functionByDescription(template, fnDescription);
+  const roleId = (props.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+  return Object.values(policies).flatMap(
+    (p) =>
+      (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties
+        .PolicyDocument.Statement,
+  );
+}
+
+const INCOMING = 'Routes alarms from SNS to Slack, GitHub and PagerDuty';
+const TRIAGE = 'Verifies Slack button clicks and records the answer';
+const WORKER = 'Closes or escalates an answered self-service prompt';
+
+describe('the alarm path', () => {
+  it('subscribes the incoming function to the encrypted topic, SNS failures going to the DLQ', () => {
+    const { id } = functionByDescription(example, INCOMING);
+    example.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      Endpoint: { 'Fn::GetAtt': [id, 'Arn'] },
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IncomingDeadLetters'), 'Arn'] },
+      },
+    });
+    example.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: Match.anyValue(),
+      DisplayName: 'Dispatch alarms',
+    });
+  });
+
+  it('retries a failed invocation twice, then dead-letters it with its error', () => {
+    example.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionByDescription(example, INCOMING).id },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('IncomingDeadLetters'), 'Arn'] } },
+      },
+    });
+  });
+
+  it('keeps dead letters encrypted for 14 days', () => {
+    example.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: Match.anyValue(),
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+  });
+
+  it('runs Node 22 on ARM64 with a deliberate timeout, and caps concurrency when configured', () => {
+    const incoming = functionByDescription(rest, INCOMING).props;
+    expect(incoming).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Timeout: 60,
+      MemorySize: 512,
+      ReservedConcurrentExecutions: 5,
+    });
+    expect(functionByDescription(example, INCOMING).props.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('lets the configured accounts publish', () => {
+    rest.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'sns:Publish',
+            Principal: { AWS: { 'Fn::Join': ['', Match.arrayWith([':iam::111122223333:root'])] } },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('configuration reaches the functions', () => {
+  it('sets every variable the handlers require, and the SSM path rather than any secret', () => {
+    // Prepare
+    const required = Object.entries(EnvSchema.shape)
+      .filter(([, schema]) => !schema.safeParse(undefined).success)
+      .map(([name]) => name);
+    // Act
+    const variables = (
+      functionByDescription(example, INCOMING).props.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    // Assess
+    for (const name of required) expect(variables).toHaveProperty(name);
+    expect(variables).toMatchObject({
+      DISPATCH_SSM_PREFIX: '/dispatch/example',
+      DISPATCH_GITHUB_OWNER: 'acme',
+      DISPATCH_PAGERDUTY_MODE: 'events',
+    });
+    expect(Object.keys(variables).filter((k) => /TOKEN|SECRET|ROUTING_KEY/.test(k))).toEqual([]);
+  });
+
+  it('passes the REST mode settings and the GitHub Enterprise URL', () => {
+    const variables = (
+      functionByDescription(rest, WORKER).props.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(variables).toMatchObject({
+      DISPATCH_PAGERDUTY_MODE: 'rest',
+      DISPATCH_PAGERDUTY_SERVICE_ID: 'PABC123',
+      DISPATCH_PAGERDUTY_FROM: 'oncall@example.com',
+      DISPATCH_GITHUB_API_URL: 'https://ghe.example.com/api/v3',
+    });
+  });
+
+  it('tells the triage function which worker to queue work for', () => {
+    const variables = (
+      functionByDescription(example, TRIAGE).props.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(variables.DISPATCH_TRIAGE_WORKER).toEqual({ Ref: functionByDescription(example, WORKER).id });
+  });
+});
+
+describe('least privilege', () => {
+  const ssmResources = (template: Template, fn: string) =>
+    policyOf(template, fn)
+      .filter((s) => JSON.stringify(s.Action).includes('ssm:'))
+      .flatMap((s) => s.Resource as unknown[])
+      .map((r) => JSON.stringify(r).match(/parameter\/dispatch\/[\w/-]+/)?.[0]);
+
+  it('lets each function read only its own secrets', () => {
+    expect(ssmResources(example, INCOMING).sort()).toEqual([
+      'parameter/dispatch/example/github/token',
+      'parameter/dispatch/example/pagerduty/routing-key',
+      'parameter/dispatch/example/slack/bot-token',
+    ]);
+    expect(ssmResources(example, TRIAGE)).toEqual(['parameter/dispatch/example/slack/signing-secret']);
+    expect(ssmResources(rest, WORKER).sort()).toEqual([
+      'parameter/dispatch/example-rest/github/token',
+      'parameter/dispatch/example-rest/pagerduty/api-token',
+      'parameter/dispatch/example-rest/slack/bot-token',
+    ]);
+  });
+
+  it('grants the ledger item operations only', () => {
+    const ledger = policyOf(example, INCOMING).find((s) => s.Sid === 'Ledger')!;
+    expect([...(ledger.Action as string[])].sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('lets only the triage function invoke the worker', () => {
+    const invokes = (fn: string) =>
+      policyOf(example, fn).some((s) => JSON.stringify(s.Action).includes('lambda:InvokeFunction'));
+    expect([invokes(TRIAGE), invokes(INCOMING), invokes(WORKER)]).toEqual([true, false, false]);
+  });
+
+  it('puts nothing secret in the template', () => {
+    const text = JSON.stringify(example.toJSON());
+    expect(text).not.toMatch(/xox[abp]-|ghp_|github_pat_|BEGIN [A-Z ]*PRIVATE KEY/);
+  });
+});
+
+describe('the triage API', () => {
+  it('routes POST /slack/interactions to the triage function, throttled and logged', () => {
+    example.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /slack/interactions' });
+    example.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+});
+
+describe('the ledger', () => {
+  it('is on demand with TTL and point-in-time recovery, and is kept on delete', () => {
+    example.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    });
+  });
+});
+
+describe('monitoring', () => {
+  it('alarms on errors and throttles of each function, dead letters and API 5xx, into the ops topic', () => {
+    // Prepare
+    const alarms = Object.values(example.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => (a as { Properties: { MetricName: string; AlarmActions: unknown[] } }).Properties,
+    );
+    const opsTopic = Object.keys(
+      example.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Dispatch operations' } }),
+    )[0];
+    // Assess
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual([
+      '5xx',
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'Errors',
+      'Errors',
+      'Throttles',
+      'Throttles',
+      'Throttles',
+    ]);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: opsTopic }]);
+    example.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'security-ops@example.com',
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('gives the topic ARN, the triage URL, the DLQ URL and the table name', () => {
+    const outputs = Object.keys(example.findOutputs('*'));
+    expect(outputs).toEqual(
+      expect.arrayContaining(['AlarmTopicArn', 'TriageUrl', 'DeadLetterQueueUrl', 'LedgerTableName']),
+    );
+    expect(JSON.stringify(example.findOutputs('TriageUrl'))).toContain('/slack/interactions');
+  });
+});
+
+describe('environments', () => {
+  it('builds two environments as two independent stacks', () => {
+    // Act
+    const { stacks } = synth(['example', 'example-rest']);
+    // Assess
+    expect(stacks.map((s) => s.stackName)).toEqual(['Dispatch-example', 'Dispatch-example-rest']);
+    expect(stacks[0]!.dependencies).toEqual([]);
+    expect(JSON.stringify(templates[0]!.toJSON())).not.toContain('example-rest');
+  });
+
+  it('names a missing setting and the environment it belongs to', () => {
+    expect(() => synth(['broken'], { broken: { slack: { defaultChannel: 'C0123456789' } } })).toThrow(
+      /environments\.broken\.github: required/,
+    );
+  });
+
+  it('names the environments when none or an unknown one is chosen', () => {
+    expect(() => synth([undefined as unknown as string])).toThrow(
+      'Choose an environment: npx cdk deploy -c env=<name>. Environments in cdk.json: example, example-rest',
+    );
+    expect(() => synth(['prod'])).toThrow('No environment "prod"');
+  });
+
+  it('refuses a #channel name where a channel ID is needed', () => {
+    const bad = {
+      github: { owner: 'a', defaultRepo: 'r', defaultUser: 'u' },
+      slack: { defaultChannel: '#security' },
+    };
+    expect(() => synth(['bad'], { bad })).toThrow(/slack\.defaultChannel: must be a Slack channel ID/);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('passes on both example environments (synth would throw otherwise)', () => {
+    expect(() => synth(['example', 'example-rest'])).not.toThrow();
+  });
+
+  it('fails the synth when a resource breaks a rule without an acknowledgement', () => {
+    // Prepare
+    const app = new App({ context: { environments, 'aws:cdk:bundling-stacks': [] } });
+    const [stack] = buildApp(app, ['example']);
+    new sqs.Queue(stack!, 'Unencrypted', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    // Act / Assess
+    expect(() => app.synth()).toThrow();
+  });
+});
+
+describe('cdk synth from the command line', () => {
+  it('works offline with no AWS credentials and bundles each function with local esbuild', async () => {
+    // Prepare
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: '',
+      CDK_DISABLE_VERSION_CHECK: 'true',
+    };
+    // Act
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['cdk', 'synth', '-c', 'env=example', '--quiet', '-o', 'cdk.out/test-synth'],
+      { env, timeout: 120_000 },
+    );
+    // Assess
+    const manifest = JSON.parse(readFileSync('cdk.out/test-synth/Dispatch-example.assets.json', 'utf8')) as {
+      files: Record<string, { source: { path: string; packaging: string } }>;
+    };
+    const bundles = Object.values(manifest.files).filter((f) => f.source.packaging === 'zip');
+    expect(bundles).toHaveLength(3);
+    expect(stdout).not.toMatch(/error/i);
+  }, 120_000);
+});
