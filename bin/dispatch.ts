@@ -1,4 +1,5 @@
 /** The `dispatch` operator CLI. Each command lives in bin/cli/ and takes its I/O as an argument. */
+import { UsageError } from './cli/args.ts';
 import type { CliIo } from './cli/io.ts';
 import { local } from './cli/local.ts';
 import { validate } from './cli/validate.ts';
@@ -30,5 +31,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.err(`dispatch: unknown command "${name}"\n\n${usage}`);
     return 2;
   }
-  return command.run(args, io);
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`dispatch ${name}: ${error.message}; see "dispatch ${name} --help"`);
+      return 2;
+    }
+    throw error;
+  }
 }

@@ -1,28 +1,68 @@
-/** `dispatch local`: runs Dispatch on this machine. */
-import { readdir } from 'node:fs/promises';
+/** `dispatch local` (npm start): the sandbox, or the runner against real services. */
+import { startSandbox } from '../local/sandbox.ts';
 import type { CliIo } from './io.ts';
-import { validate } from './validate.ts';
+import { parseArgs } from './args.ts';
 
-export const localHelp = `Usage: dispatch local
+export const localHelp = `Usage: dispatch local [--port N] [--send FILE]... [--verbose]
 
-Runs Dispatch on this machine. Today it validates the example alarms in examples/;
-the local sandbox (fake Slack, GitHub and PagerDuty with a page to watch them) is not there yet.
+Runs Dispatch in one process: POST /alarms, POST /slack/interactions and a sandbox page at /.
+With no configuration, Slack, GitHub and PagerDuty are built-in fakes on loopback and the
+ledger is an embedded DynamoDB-compatible store. Set a vendor's token to use the real one:
+  DISPATCH_SLACK_BOT_TOKEN, DISPATCH_SLACK_SIGNING_SECRET, DISPATCH_GITHUB_TOKEN,
+  DISPATCH_PAGERDUTY_ROUTING_KEY (or DISPATCH_PAGERDUTY_MODE=rest with DISPATCH_PAGERDUTY_API_TOKEN),
+and its endpoint with DISPATCH_SLACK_API_URL, DISPATCH_GITHUB_API_URL, DISPATCH_PAGERDUTY_EVENTS_URL,
+DISPATCH_PAGERDUTY_API_URL. Settings: DISPATCH_GITHUB_OWNER, DISPATCH_GITHUB_DEFAULT_REPO,
+DISPATCH_GITHUB_DEFAULT_USER, DISPATCH_SLACK_DEFAULT_CHANNEL. PORT (default 3000) or --port.
 
-Example:
-  npm start`;
+Examples:
+  npm start
+  npm start -- --send examples/self-service.json
+  curl -s localhost:3000/alarms -d @examples/broadcast.json`;
 
-export async function local(args: string[], io: CliIo): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+export async function local(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, { port: 'string', send: 'list', verbose: 'boolean', help: 'boolean' });
+  if (args.help) {
     io.out(localHelp);
     return 0;
   }
-  const files = (await readdir('examples')).filter((f) => f.endsWith('.json')).map((f) => `examples/${f}`);
-  io.out(`Validating the ${files.length} example alarms in examples/:`);
-  const code = await validate(files, io);
-  io.out('');
+  const port = Number(args.port ?? io.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`dispatch local: --port/PORT must be a port number, got "${args.port ?? io.env.PORT}"`);
+    return 2;
+  }
+  let sandbox;
+  try {
+    sandbox = await startSandbox({
+      port,
+      source: io.env,
+      write: args.verbose ? (l) => io.out(l) : undefined,
+    });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    io.err(
+      e.code === 'EADDRINUSE'
+        ? `dispatch local: port ${port} is in use; try --port 3001`
+        : `dispatch local: ${e.message}`,
+    );
+    return 1;
+  }
+  io.out(`Dispatch is running at ${sandbox.url}`);
   io.out(
-    'Not there yet: the local sandbox that delivers these alarms to built-in fakes of Slack, GitHub and',
+    `  Slack: ${sandbox.modes.slack}, GitHub: ${sandbox.modes.github}, PagerDuty: ${sandbox.modes.pagerduty}`,
   );
-  io.out('PagerDuty. Meanwhile, check your own alarms with: npx dispatch validate FILE...');
-  return code;
+  io.out(`  Open ${sandbox.url}/ and press an example button, or:`);
+  io.out(
+    `  curl -s ${sandbox.url}/alarms -H 'content-type: application/json' -d @examples/self-service.json`,
+  );
+  for (const file of (args.send as string[] | undefined) ?? []) {
+    const res = await fetch(`${sandbox.url}/alarms`, { method: 'POST', body: await io.readFile(file) });
+    io.out(`  sent ${file}: ${res.status} ${await res.text()}`);
+  }
+  io.out('Press Ctrl+C to stop.');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await sandbox.close();
+  return 0;
 }

@@ -1,0 +1,96 @@
+/** A GitHub REST fake on loopback: issues, comments, labels, state, the bounded recent-issues read, the token check. */
+import { route, serve, type FakeBehaviour, type Running } from './http.ts';
+
+export interface GitHubIssue {
+  owner: string;
+  repo: string;
+  number: number;
+  title: string;
+  body: string;
+  labels: string[];
+  state: 'open' | 'closed';
+  html_url: string;
+  comments: { body: string; at: string }[];
+  created_at: string;
+}
+
+export interface FakeGitHub extends Running {
+  issues: GitHubIssue[];
+}
+
+export async function startFakeGitHub(
+  options: FakeBehaviour & { htmlBase?: string } = {},
+): Promise<FakeGitHub> {
+  const issues: GitHubIssue[] = [];
+  const find = (p: Record<string, string>) =>
+    issues.find((i) => i.owner === p.owner && i.repo === p.repo && i.number === Number(p.number));
+  const view = (i: GitHubIssue) => ({
+    ...i,
+    labels: i.labels.map((name) => ({ name })),
+    comments: i.comments.length,
+  });
+  const notFound = { status: 404, body: { message: 'Not Found' } };
+  const running = (await serve(
+    [
+      route('GET', '/user', () => ({ status: 200, body: { login: 'dispatch-bot', type: 'Bot' } })),
+      route('GET', '/repos/:owner/:repo', ({ params }) => ({
+        status: 200,
+        body: { full_name: `${params.owner}/${params.repo}`, has_issues: true, permissions: { push: true } },
+      })),
+      route('POST', '/repos/:owner/:repo/issues', ({ params, body }) => {
+        const number = issues.filter((i) => i.owner === params.owner && i.repo === params.repo).length + 1;
+        const base = options.htmlBase ?? 'https://github.com';
+        const issue: GitHubIssue = {
+          owner: params.owner!,
+          repo: params.repo!,
+          number,
+          title: String(body.title),
+          body: String(body.body ?? ''),
+          labels: (body.labels as string[] | undefined) ?? [],
+          state: 'open',
+          html_url: options.htmlBase
+            ? `${base}/#issue-${params.owner}-${params.repo}-${number}`
+            : `${base}/${params.owner}/${params.repo}/issues/${number}`,
+          comments: [],
+          created_at: new Date().toISOString(),
+        };
+        issues.push(issue);
+        return { status: 201, body: view(issue) };
+      }),
+      route('GET', '/repos/:owner/:repo/issues', ({ params, query }) => {
+        const list = issues
+          .filter((i) => i.owner === params.owner && i.repo === params.repo)
+          .filter((i) => query.get('state') === 'all' || i.state === (query.get('state') ?? 'open'))
+          .reverse()
+          .slice(0, Number(query.get('per_page') ?? 30));
+        return { status: 200, body: list.map(view) };
+      }),
+      route('GET', '/repos/:owner/:repo/issues/:number', ({ params }) => {
+        const issue = find(params);
+        return issue ? { status: 200, body: view(issue) } : notFound;
+      }),
+      route('PATCH', '/repos/:owner/:repo/issues/:number', ({ params, body }) => {
+        const issue = find(params);
+        if (!issue) return notFound;
+        if (body.state === 'open' || body.state === 'closed') issue.state = body.state;
+        return { status: 200, body: view(issue) };
+      }),
+      route('POST', '/repos/:owner/:repo/issues/:number/comments', ({ params, body }) => {
+        const issue = find(params);
+        if (!issue) return notFound;
+        issue.comments.push({ body: String(body.body), at: new Date().toISOString() });
+        return { status: 201, body: { id: issue.comments.length, body: body.body } };
+      }),
+      route('POST', '/repos/:owner/:repo/issues/:number/labels', ({ params, body }) => {
+        const issue = find(params);
+        if (!issue) return notFound;
+        for (const label of (body.labels as string[]) ?? [])
+          if (!issue.labels.includes(label)) issue.labels.push(label);
+        return { status: 200, body: issue.labels.map((name) => ({ name })) };
+      }),
+    ],
+    options,
+  )) as FakeGitHub;
+  running.issues = issues;
+  return running;
+}

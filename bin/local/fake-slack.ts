@@ -1,0 +1,82 @@
+/**
+ * A Slack Web API fake on loopback: the methods Dispatch calls, with DM channels, message metadata, updates,
+ * response_url notices, and an unknown-user failure (any user ID starting with U0NOBODY).
+ */
+import { route, serve, type FakeBehaviour, type Running } from './http.ts';
+
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: Record<string, unknown>[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  edited?: boolean;
+}
+
+export interface FakeSlack extends Running {
+  messages: SlackMessage[];
+  notices: { url: string; text: string }[];
+  /** The DM channel Slack opens for a user ID. */
+  dmChannel(user: string): string;
+}
+
+const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+
+export async function startFakeSlack(behaviour: FakeBehaviour = {}): Promise<FakeSlack> {
+  const messages: SlackMessage[] = [];
+  const notices: { url: string; text: string }[] = [];
+  let seq = 0;
+  const dmChannel = (user: string) => (/^[UW]/.test(user) ? `D${user.slice(1)}` : user);
+  const ok = (body: Record<string, unknown>) => ({ status: 200, body: { ok: true, ...body } });
+  const fail = (error: string) => ({ status: 200, body: { ok: false, error } });
+
+  const running = (await serve(
+    [
+      route('POST', '/api/auth.test', () =>
+        ok({ user_id: 'UDISPATCH', user: 'dispatch', team: 'Sandbox', team_id: 'T0SANDBOX' }),
+      ),
+      route('POST', '/api/chat.postMessage', ({ body }) => {
+        const to = String(body.channel ?? '');
+        if (!to) return fail('channel_not_found');
+        if (to.startsWith('U0NOBODY')) return fail('user_not_found');
+        const message: SlackMessage = {
+          channel: dmChannel(to),
+          ts: `${Math.floor(Date.now() / 1000)}.${String(++seq).padStart(6, '0')}`,
+          text: String(body.text ?? ''),
+          blocks: (json(body.blocks) as SlackMessage['blocks'] | undefined) ?? [],
+          metadata: json(body.metadata) as SlackMessage['metadata'],
+        };
+        messages.push(message);
+        return ok({ channel: message.channel, ts: message.ts, message });
+      }),
+      route('POST', '/api/chat.update', ({ body }) => {
+        const found = messages.find((m) => m.channel === body.channel && m.ts === body.ts);
+        if (!found) return fail('message_not_found');
+        found.text = String(body.text ?? found.text);
+        found.blocks = (json(body.blocks) as SlackMessage['blocks'] | undefined) ?? found.blocks;
+        found.edited = true;
+        return ok({ channel: found.channel, ts: found.ts });
+      }),
+      route('POST', '/api/conversations.open', ({ body }) =>
+        ok({ channel: { id: dmChannel(String(body.users ?? '')) } }),
+      ),
+      route('POST', '/api/conversations.history', ({ body }) => {
+        const limit = Number(body.limit ?? 100);
+        const list = messages
+          .filter((m) => m.channel === body.channel)
+          .reverse()
+          .slice(0, limit);
+        return ok({ messages: list.map((m) => ({ ts: m.ts, text: m.text, metadata: m.metadata })) });
+      }),
+      route('POST', '/response/:id', ({ body, path }) => {
+        notices.push({ url: path, text: String(body.text ?? '') });
+        return { status: 200, body: 'ok' };
+      }),
+    ],
+    behaviour,
+  )) as FakeSlack;
+  running.messages = messages;
+  running.notices = notices;
+  running.dmChannel = dmChannel;
+  return running;
+}

@@ -1,0 +1,145 @@
+/** A small HTTP toolkit for the local fakes and the runner: routing, bodies, latency and rate limits. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Request {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  /** The body as sent. */
+  raw: string;
+  /** JSON or form bodies, decoded. */
+  body: Record<string, unknown>;
+  params: Record<string, string>;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (req: Request) => Reply | Promise<Reply>;
+
+export interface FakeBehaviour {
+  /** Added to every answer, in milliseconds. */
+  latencyMs?: number;
+  /** At most this many requests per window; more get 429 with Retry-After. */
+  rateLimit?: { requests: number; windowMs: number };
+}
+
+export interface Running {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+  /** Requests served, by "METHOD /path". */
+  counts: Map<string, number>;
+  /** Requests refused with 429. */
+  limited: number;
+}
+
+export function route(method: string, pattern: string, handler: Handler) {
+  const names: string[] = [];
+  const regex = new RegExp(
+    `^${pattern.replace(/:(\w+)/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    })}$`,
+  );
+  return { method, regex, names, handler };
+}
+
+type Route = ReturnType<typeof route>;
+
+export async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw Object.assign(new Error('body too large'), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function decode(raw: string, type: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  if (type?.includes('application/x-www-form-urlencoded')) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of new URLSearchParams(raw)) out[k] = v;
+    return out;
+  }
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function send(res: ServerResponse, reply: Reply): void {
+  const isText = typeof reply.body === 'string';
+  res.writeHead(reply.status, {
+    'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+    ...reply.headers,
+  });
+  res.end(reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body));
+}
+
+export async function serve(routes: Route[], behaviour: FakeBehaviour = {}, port = 0): Promise<Running> {
+  const counts = new Map<string, number>();
+  const window: number[] = [];
+  const running = { counts, limited: 0 } as Running;
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const raw = await readBody(req);
+      if (behaviour.latencyMs) await new Promise((r) => setTimeout(r, behaviour.latencyMs));
+      if (behaviour.rateLimit) {
+        const now = Date.now();
+        while (window.length && window[0]! <= now - behaviour.rateLimit.windowMs) window.shift();
+        if (window.length >= behaviour.rateLimit.requests) {
+          running.limited++;
+          const wait = Math.max(1, Math.ceil((window[0]! + behaviour.rateLimit.windowMs - now) / 1000));
+          return send(res, {
+            status: 429,
+            body: { ok: false, error: 'ratelimited' },
+            headers: { 'retry-after': String(wait) },
+          });
+        }
+        window.push(now);
+      }
+      for (const r of routes) {
+        const m = r.method === req.method ? r.regex.exec(url.pathname) : null;
+        if (!m) continue;
+        const key = `${r.method} ${url.pathname}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        const params = Object.fromEntries(r.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+        const reply = await r.handler({
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          raw,
+          body: decode(raw, req.headers['content-type']),
+          params,
+        });
+        return send(res, reply);
+      }
+      send(res, { status: 404, body: { message: `no fake for ${req.method} ${url.pathname}` } });
+    })().catch((error: unknown) =>
+      send(res, { status: (error as { status?: number }).status ?? 500, body: { message: String(error) } }),
+    );
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  running.server = server;
+  running.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  running.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return running;
+}

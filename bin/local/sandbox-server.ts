@@ -1,0 +1,129 @@
+/**
+ * The runner's HTTP surface:
+ *   POST /alarms               an alarm JSON body, run through the incoming handler in a real SNS event shape;
+ *                              200 with what was done, 400 with the validation errors, 502 when a delivery failed
+ *   POST /slack/interactions   exactly the triage endpoint, with real signature verification
+ *   GET  /                     the sandbox page; GET /sandbox/state is what it shows
+ *   POST /sandbox/click        what the page's buttons call: a correctly signed request to /slack/interactions
+ *   GET  /sandbox/examples, POST /sandbox/examples/:name   the example alarms in examples/
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { AlarmValidationError, DispatchError } from '../../lambdas/core/errors.ts';
+import type { RouteReport } from '../../lambdas/core/route.ts';
+import { signSlackRequest } from '../../lambdas/shared/slack-signature.ts';
+import type { HttpResponse } from '../../lambdas/triage/handler.ts';
+import type { RawRequest } from '../../lambdas/triage/interaction-request.ts';
+import { readBody, send, type Reply } from './http.ts';
+import { sandboxPage } from './sandbox-page.ts';
+
+export interface SandboxApp {
+  incoming: (event: unknown) => Promise<{ reports: RouteReport[] }>;
+  triage: (event: RawRequest) => Promise<HttpResponse>;
+  signingSecret: string;
+  newMessageId: () => string;
+  state: () => unknown;
+  responseUrlBase: string | undefined;
+}
+
+const EXAMPLES = join(process.cwd(), 'examples');
+
+async function routeAlarm(app: SandboxApp, raw: string): Promise<Reply> {
+  const messageId = app.newMessageId();
+  const event = {
+    Records: [{ EventSource: 'aws:sns', Sns: { Type: 'Notification', MessageId: messageId, Message: raw } }],
+  };
+  try {
+    const { reports } = await app.incoming(event);
+    return { status: 200, body: { messageId, ...reports[0] } };
+  } catch (error) {
+    if (error instanceof AlarmValidationError) {
+      return { status: 400, body: { error: error.message, issues: error.issues } };
+    }
+    const message = error instanceof DispatchError ? error.message : String(error);
+    return { status: 502, body: { messageId, error: `not delivered yet: ${message}` } };
+  }
+}
+
+async function click(app: SandboxApp, base: string, input: Record<string, unknown>): Promise<Reply> {
+  const payload = {
+    type: 'block_actions',
+    user: { id: String(input.user) },
+    actions: [{ action_id: String(input.action_id), value: String(input.value), type: 'button' }],
+    container: { type: 'message', channel_id: String(input.channel), message_ts: String(input.ts) },
+    response_url: app.responseUrlBase ? `${app.responseUrlBase}/${Date.now()}` : undefined,
+  };
+  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  // Through the network, as Slack would: the same endpoint, the same verification.
+  const res = await fetch(`${base}/slack/interactions`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': signSlackRequest(app.signingSecret, timestamp, body),
+    },
+    body,
+  });
+  return { status: res.status, body: { status: res.status } };
+}
+
+async function handle(app: SandboxApp, base: string, req: IncomingMessage): Promise<Reply> {
+  const url = new URL(req.url ?? '/', base);
+  const key = `${req.method} ${url.pathname}`;
+  if (key === 'GET /')
+    return { status: 200, body: sandboxPage(), headers: { 'content-type': 'text/html; charset=utf-8' } };
+  if (key === 'GET /sandbox/state') return { status: 200, body: app.state() };
+  if (key === 'GET /sandbox/examples') {
+    const names = (await readdir(EXAMPLES))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''));
+    return { status: 200, body: names };
+  }
+  const example = /^POST \/sandbox\/examples\/([\w-]+)$/.exec(key);
+  if (example)
+    return routeAlarm(app, await readFile(join(EXAMPLES, `${example[1]}.json`), 'utf8').catch(() => 'null'));
+  const raw = await readBody(req, 1024 * 1024);
+  if (key === 'POST /alarms') return routeAlarm(app, raw);
+  if (key === 'POST /sandbox/click')
+    return click(app, base, JSON.parse(raw || '{}') as Record<string, unknown>);
+  if (key === 'POST /slack/interactions') {
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+    );
+    const res = await app.triage({ headers, body: raw, isBase64Encoded: false });
+    return { status: res.statusCode, body: res.body, headers: res.headers };
+  }
+  return { status: 404, body: { error: `no route ${key}; see README "Try it locally"` } };
+}
+
+export const sandboxServer = {
+  /** Listens first (so the URL is known to the fakes), serves once `attach` gave it the app. */
+  async listen(port: number) {
+    let app: SandboxApp | undefined;
+    const server = createServer((req, res: ServerResponse) => {
+      if (!app) return send(res, { status: 503, body: { error: 'starting' } });
+      handle(app, url, req)
+        .then((reply) => send(res, reply))
+        .catch((error: unknown) =>
+          send(res, { status: (error as { status?: number }).status ?? 500, body: { error: String(error) } }),
+        );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return {
+      url,
+      attach: (a: SandboxApp) => void (app = a),
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  },
+};

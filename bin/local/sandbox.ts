@@ -1,0 +1,166 @@
+/**
+ * The local runner: the same handlers and use cases the Lambdas run, in one process.
+ *
+ * With no configuration Slack, GitHub and PagerDuty are fakes on loopback, driven through the real SDK clients,
+ * and the ledger is an embedded DynamoDB-compatible store. Each vendor becomes real once its token is set
+ * (DISPATCH_SLACK_BOT_TOKEN, DISPATCH_GITHUB_TOKEN, DISPATCH_PAGERDUTY_ROUTING_KEY / _API_TOKEN), at the URL given by
+ * DISPATCH_SLACK_API_URL, DISPATCH_GITHUB_API_URL, DISPATCH_PAGERDUTY_EVENTS_URL / _API_URL.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InProcessJobs } from '../../lambdas/adapters/jobs.ts';
+import { createLedgerTable } from '../../lambdas/adapters/ledger-table.ts';
+import { EnvSecrets } from '../../lambdas/adapters/ssm-secrets.ts';
+import { runTriageJob } from '../../lambdas/core/triage-work.ts';
+import { createHandler } from '../../lambdas/incoming/handler.ts';
+import { SECRET, parseEnv } from '../../lambdas/shared/env.ts';
+import { systemClock } from '../../lambdas/shared/logger.ts';
+import { buildRouteDeps, buildTriageDeps, buildTriageWorkDeps } from '../../lambdas/shared/wiring.ts';
+import { createTriageHandler } from '../../lambdas/triage/handler.ts';
+import { startFakeGitHub, type FakeGitHub } from './fake-github.ts';
+import { startFakePagerDuty, type FakePagerDuty } from './fake-pagerduty.ts';
+import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
+import type { FakeBehaviour } from './http.ts';
+import { sandboxServer } from './sandbox-server.ts';
+
+export interface SandboxOptions {
+  port?: number;
+  /** Environment variables to read settings and real-service credentials from (process.env by default). */
+  source?: Record<string, string | undefined>;
+  /** Where log lines go (none by default: the page shows what happened). */
+  write?: (line: string) => void;
+  /** Latency and rate limits of the fakes. */
+  fakes?: FakeBehaviour;
+}
+
+export interface Sandbox {
+  url: string;
+  slack?: FakeSlack | undefined;
+  github?: FakeGitHub | undefined;
+  pagerduty?: FakePagerDuty | undefined;
+  jobs: InProcessJobs;
+  signingSecret: string;
+  /** Which vendors are real, which are fakes. */
+  modes: Record<'slack' | 'github' | 'pagerduty', 'fake' | 'real'>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const source = options.source ?? process.env;
+  const closers: (() => Promise<void>)[] = [];
+  const ledgerServer: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => ledgerServer.listen(0, '127.0.0.1', () => resolve()));
+  closers.push(() => new Promise((resolve) => ledgerServer.close(() => resolve())));
+  const dynamodb = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${(ledgerServer.address() as AddressInfo).port}`,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const table = 'dispatch-local-ledger';
+  await createLedgerTable(dynamodb, table);
+
+  // The page links issues and incidents to itself, so the runner's own address is reserved first.
+  const web = await sandboxServer.listen(options.port ?? 3000);
+  closers.push(() => web.close());
+
+  const secrets: Record<string, string | undefined> = {
+    [SECRET.slackSigningSecret]:
+      source.DISPATCH_SLACK_SIGNING_SECRET || `sandbox-${randomBytes(16).toString('hex')}`,
+  };
+  const env: Record<string, string | undefined> = {
+    DISPATCH_GITHUB_OWNER: 'acme',
+    DISPATCH_GITHUB_DEFAULT_REPO: 'security-alarms',
+    DISPATCH_GITHUB_DEFAULT_USER: 'acme/security',
+    DISPATCH_SLACK_DEFAULT_CHANNEL: 'C0SECURITY',
+    ...pick(source, /^DISPATCH_/),
+    DISPATCH_LEDGER_TABLE: table,
+    DISPATCH_SSM_PREFIX: undefined,
+  };
+  const modes: Sandbox['modes'] = { slack: 'real', github: 'real', pagerduty: 'real' };
+
+  let slack: FakeSlack | undefined;
+  if (source.DISPATCH_SLACK_BOT_TOKEN) secrets[SECRET.slackBotToken] = source.DISPATCH_SLACK_BOT_TOKEN;
+  else {
+    slack = await startFakeSlack(options.fakes);
+    closers.push(() => slack!.close());
+    env.DISPATCH_SLACK_API_URL = `${slack.url}/api/`;
+    secrets[SECRET.slackBotToken] = 'xoxb-sandbox';
+    modes.slack = 'fake';
+  }
+  let github: FakeGitHub | undefined;
+  if (source.DISPATCH_GITHUB_TOKEN) secrets[SECRET.githubToken] = source.DISPATCH_GITHUB_TOKEN;
+  else {
+    github = await startFakeGitHub({ ...options.fakes, htmlBase: web.url });
+    closers.push(() => github!.close());
+    env.DISPATCH_GITHUB_API_URL = github.url;
+    secrets[SECRET.githubToken] = 'ghp_sandbox';
+    modes.github = 'fake';
+  }
+  let pagerduty: FakePagerDuty | undefined;
+  if (source.DISPATCH_PAGERDUTY_ROUTING_KEY || source.DISPATCH_PAGERDUTY_API_TOKEN) {
+    secrets[SECRET.pagerdutyRoutingKey] = source.DISPATCH_PAGERDUTY_ROUTING_KEY;
+    secrets[SECRET.pagerdutyApiToken] = source.DISPATCH_PAGERDUTY_API_TOKEN;
+  } else {
+    pagerduty = await startFakePagerDuty({ ...options.fakes, htmlBase: web.url });
+    closers.push(() => pagerduty!.close());
+    env.DISPATCH_PAGERDUTY_MODE = 'events';
+    env.DISPATCH_PAGERDUTY_EVENTS_URL = pagerduty.url;
+    secrets[SECRET.pagerdutyRoutingKey] = 'R0SANDBOX';
+    modes.pagerduty = 'fake';
+  }
+
+  const parsed = parseEnv(env);
+  const platform = { dynamodb, secrets: new EnvSecrets(secrets), write: options.write ?? (() => {}) };
+  const routeDeps = buildRouteDeps(parsed, platform);
+  const workDeps = buildTriageWorkDeps(parsed, platform);
+  const jobs = new InProcessJobs((job) => runTriageJob(workDeps, job), {
+    clock: systemClock,
+    retryDelayMs: 500,
+  });
+  const triageDeps = buildTriageDeps(parsed, { ...platform, jobs });
+
+  web.attach({
+    incoming: createHandler(() => routeDeps),
+    triage: createTriageHandler(() => triageDeps),
+    signingSecret: secrets[SECRET.slackSigningSecret]!,
+    newMessageId: () => randomUUID(),
+    state: () => ({
+      modes,
+      defaultChannel: parsed.DISPATCH_SLACK_DEFAULT_CHANNEL,
+      slack: slack ? { messages: slack.messages, notices: slack.notices } : undefined,
+      github: github ? { issues: github.issues } : undefined,
+      pagerduty: pagerduty ? { incidents: pagerduty.incidents } : undefined,
+      deadLetters: jobs.deadLetters.map((d) => ({
+        job: d.job,
+        error: String((d.error as Error).message ?? d.error),
+      })),
+    }),
+    responseUrlBase: slack ? `${slack.url}/response` : undefined,
+  });
+
+  return {
+    url: web.url,
+    slack,
+    github,
+    pagerduty,
+    jobs,
+    modes,
+    signingSecret: secrets[SECRET.slackSigningSecret]!,
+    close: async () => {
+      await jobs.idle();
+      dynamodb.destroy();
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}
+
+function pick(source: Record<string, string | undefined>, pattern: RegExp): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter(
+      (e): e is [string, string] => pattern.test(e[0]) && e[1] !== undefined && e[1] !== '',
+    ),
+  );
+}
