@@ -1,14 +1,22 @@
 /** The `dispatch` operator CLI. Each command lives in bin/cli/ and takes its I/O as an argument. */
 import { UsageError } from './cli/args.ts';
 import type { CliIo } from './cli/io.ts';
+import { doctor } from './cli/doctor.ts';
 import { local } from './cli/local.ts';
+import { redrive } from './cli/redrive.ts';
+import { send } from './cli/send.ts';
+import { slackManifestCommand } from './cli/slack-manifest.ts';
 import { validate } from './cli/validate.ts';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
   validate: { run: validate, summary: 'check alarm files against MESSAGE-SPEC.md' },
-  local: { run: local, summary: 'run Dispatch on this machine (npm start)' },
+  local: { run: local, summary: 'run Dispatch on this machine with a sandbox page (npm start)' },
+  send: { run: send, summary: 'validate alarms and publish them to a deployed topic' },
+  redrive: { run: redrive, summary: 'move dead-lettered alarms back to the topic' },
+  'slack-manifest': { run: slackManifestCommand, summary: 'print the Slack app manifest for a triage URL' },
+  doctor: { run: doctor, summary: "check an environment's secrets and tokens" },
 };
 
 export const usage = `Usage: dispatch <command> [options]

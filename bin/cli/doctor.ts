@@ -1,0 +1,195 @@
+/**
+ * `dispatch doctor --env NAME`: checks that an environment's secrets exist in SSM and that each token works,
+ * printing what to fix. Read-only: it sends no message, opens no issue and triggers no page.
+ *   Slack:      auth.test with the bot token (https://api.slack.com/methods/auth.test)
+ *   GitHub:     GET /user, then GET /repos/{owner}/{defaultRepo} (can the token see the default repository?)
+ *   PagerDuty:  REST mode, GET /services/{id} with the API token; Events mode, the routing key's shape
+ *               (the Events API has no read-only check)
+ */
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { readFile } from 'node:fs/promises';
+import { SECRET } from '../../lambdas/shared/env.ts';
+import { environmentConfig, type EnvironmentConfig } from '../../lib/config.ts';
+import { parseArgs } from './args.ts';
+import { explainAwsError } from './aws-errors.ts';
+import type { CliIo } from './io.ts';
+
+export const doctorHelp = `Usage: dispatch doctor --env NAME [--region REGION]
+
+Checks the environment NAME from cdk.json: each SSM parameter exists, the Slack bot token,
+the GitHub token (and its access to the default repository) and the PagerDuty credentials work.
+Sends nothing to anyone. Exits 1 and says what to fix when a check fails.
+
+Example:
+  AWS_PROFILE=security npx dispatch doctor --env prod`;
+
+interface Check {
+  ok: boolean;
+  line: string;
+}
+
+const TIMEOUT = 5_000;
+
+async function getJson(url: string, headers: Record<string, string>, init: RequestInit = {}) {
+  const res = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(TIMEOUT) });
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  return { status: res.status, body };
+}
+
+export async function checkSlack(token: string, config: EnvironmentConfig): Promise<Check> {
+  const base = (config.slack.apiUrl ?? 'https://slack.com/api/').replace(/\/?$/, '/');
+  try {
+    const { body } = await getJson(
+      `${base}auth.test`,
+      { authorization: `Bearer ${token}` },
+      { method: 'POST' },
+    );
+    if (body.ok === true)
+      return {
+        ok: true,
+        line: `Slack bot token works (workspace ${String(body.team)}, bot ${String(body.user_id)})`,
+      };
+    return {
+      ok: false,
+      line: `Slack bot token refused (${String(body.error)}): reinstall the app and store its Bot User OAuth Token`,
+    };
+  } catch (error) {
+    return { ok: false, line: `Slack unreachable at ${base}: ${(error as Error).message}` };
+  }
+}
+
+export async function checkGitHub(token: string, config: EnvironmentConfig): Promise<Check[]> {
+  const base = (config.github.apiUrl ?? 'https://api.github.com').replace(/\/$/, '');
+  const headers = {
+    authorization: `token ${token}`,
+    accept: 'application/vnd.github+json',
+    'user-agent': 'dispatch-doctor',
+  };
+  try {
+    const user = await getJson(`${base}/user`, headers);
+    if (user.status !== 200) {
+      return [
+        {
+          ok: false,
+          line: `GitHub token refused (HTTP ${user.status}): create a new token with the "repo" scope (or Issues: write)`,
+        },
+      ];
+    }
+    const repo = `${config.github.owner}/${config.github.defaultRepo}`;
+    const access = await getJson(`${base}/repos/${repo}`, headers);
+    const checks: Check[] = [{ ok: true, line: `GitHub token works (as ${String(user.body.login)})` }];
+    if (access.status !== 200) {
+      checks.push({
+        ok: false,
+        line: `GitHub token cannot see ${repo} (HTTP ${access.status}): grant it access or fix github.defaultRepo`,
+      });
+    } else if (access.body.has_issues === false) {
+      checks.push({
+        ok: false,
+        line: `${repo} has issues disabled: enable Issues in the repository settings`,
+      });
+    } else {
+      checks.push({ ok: true, line: `GitHub default repository ${repo} is reachable` });
+    }
+    return checks;
+  } catch (error) {
+    return [{ ok: false, line: `GitHub unreachable at ${base}: ${(error as Error).message}` }];
+  }
+}
+
+export async function checkPagerDuty(secret: string, config: EnvironmentConfig): Promise<Check> {
+  if (config.pagerduty.mode === 'rest') {
+    const base = (config.pagerduty.apiUrl ?? 'https://api.pagerduty.com').replace(/\/$/, '');
+    try {
+      const { status } = await getJson(`${base}/services/${config.pagerduty.serviceId}`, {
+        authorization: `Token token=${secret}`,
+        accept: 'application/vnd.pagerduty+json;version=2',
+      });
+      return status === 200
+        ? { ok: true, line: `PagerDuty API token works and service ${config.pagerduty.serviceId} exists` }
+        : {
+            ok: false,
+            line: `PagerDuty refused (HTTP ${status}): check the API token and pagerduty.serviceId`,
+          };
+    } catch (error) {
+      return { ok: false, line: `PagerDuty unreachable at ${base}: ${(error as Error).message}` };
+    }
+  }
+  const keys = secret.trim().startsWith('{')
+    ? (JSON.parse(secret) as Record<string, string>)
+    : { default: secret.trim() };
+  const bad = Object.entries(keys).filter(([, k]) => !/^[A-Za-z0-9]{32}$/.test(k));
+  if (!keys.default) return { ok: false, line: 'PagerDuty routing keys have no "default" entry' };
+  if (bad.length)
+    return {
+      ok: false,
+      line: `PagerDuty routing key ${bad.map(([s]) => s).join(', ')} is not 32 letters/digits: copy the Events API v2 integration key`,
+    };
+  return {
+    ok: true,
+    line: `PagerDuty routing key${Object.keys(keys).length > 1 ? 's look' : ' looks'} right (the Events API cannot be checked without paging)`,
+  };
+}
+
+export async function doctor(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, { env: 'string', region: 'string', help: 'boolean' });
+  if (args.help) {
+    io.out(doctorHelp);
+    return 0;
+  }
+  const name = args.env as string | undefined;
+  let config;
+  try {
+    const cdk = JSON.parse(await readFile('cdk.json', 'utf8')) as { context?: { environments?: unknown } };
+    config = environmentConfig(cdk.context?.environments, name);
+  } catch (error) {
+    io.err(`dispatch doctor: ${(error as Error).message}`);
+    return 2;
+  }
+  const prefix = config.ssmPrefix ?? `/dispatch/${config.name}`;
+  const pagerSecret =
+    config.pagerduty.mode === 'rest' ? SECRET.pagerdutyApiToken : SECRET.pagerdutyRoutingKey;
+  const names = [SECRET.slackBotToken, SECRET.slackSigningSecret, SECRET.githubToken, pagerSecret];
+  const region = (args.region as string | undefined) ?? config.region;
+  const ssm = new SSMClient(region ? { region } : {});
+  const values = new Map<string, string>();
+  try {
+    const out = await ssm.send(
+      new GetParametersCommand({ Names: names.map((n) => `${prefix}/${n}`), WithDecryption: true }),
+    );
+    for (const p of out.Parameters ?? []) values.set(p.Name!.slice(prefix.length + 1), p.Value ?? '');
+  } catch (error) {
+    io.err(explainAwsError(error, `reading ${prefix}/*`));
+    return 1;
+  }
+
+  const checks: Check[] = [];
+  for (const n of names) {
+    checks.push(
+      values.has(n)
+        ? { ok: true, line: `${prefix}/${n} exists` }
+        : {
+            ok: false,
+            line: `${prefix}/${n} is missing: aws ssm put-parameter --type SecureString --name ${prefix}/${n} --value '…'`,
+          },
+    );
+  }
+  const signing = values.get(SECRET.slackSigningSecret);
+  if (signing !== undefined && !/^[0-9a-f]{32}$/.test(signing)) {
+    checks.push({
+      ok: false,
+      line: 'Slack signing secret is not 32 hex characters: copy "Signing Secret" from the app\'s Basic Information',
+    });
+  }
+  io.out(`Checking environment "${config.name}" (secrets under ${prefix})…`);
+  const [slack, github, pagerduty] = await Promise.all([
+    values.has(SECRET.slackBotToken) ? checkSlack(values.get(SECRET.slackBotToken)!, config) : undefined,
+    values.has(SECRET.githubToken) ? checkGitHub(values.get(SECRET.githubToken)!, config) : undefined,
+    values.has(pagerSecret) ? checkPagerDuty(values.get(pagerSecret)!, config) : undefined,
+  ]);
+  checks.push(...[slack, ...(github ?? []), pagerduty].filter((c): c is Check => c !== undefined));
+  for (const c of checks) io.out(`${c.ok ? '✓' : '✗'} ${c.line}`);
+  const failed = checks.filter((c) => !c.ok).length;
+  io.out(failed ? `${failed} problem${failed > 1 ? 's' : ''} to fix.` : 'All good.');
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,128 @@
+/**
+ * `dispatch redrive --queue URL --topic ARN`: moves dead-lettered alarms back to the topic, one report line each.
+ * A message is deleted only after its alarm was republished; one that is still invalid stays, with the reason.
+ * Understands both shapes in the queue: Lambda failure records (with the error) and SNS delivery failures.
+ */
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { AlarmValidationError } from '../../lambdas/core/errors.ts';
+import { parseAlarmJson } from '../../lambdas/core/parse-alarm.ts';
+import { parseArgs } from './args.ts';
+import { explainAwsError } from './aws-errors.ts';
+import type { CliIo } from './io.ts';
+
+export const redriveHelp = `Usage: dispatch redrive --queue URL --topic ARN [--max N] [--dry-run] [--region REGION]
+
+Moves alarms from the dead-letter queue back to the alarm topic, reporting each with the reason it
+failed. Deletes a message only once its alarm is republished; invalid alarms stay in the queue.
+
+Example:
+  npx dispatch redrive --queue https://sqs.eu-west-1.amazonaws.com/123456789012/Dispatch-prod-DeadLetters \\
+    --topic arn:aws:sns:eu-west-1:123456789012:Dispatch-prod-Alarms`;
+
+/** The alarm and the recorded failure reason inside one dead-letter message. */
+export function unwrapDeadLetter(body: string): { alarm: string; reason?: string | undefined } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { alarm: body };
+  }
+  const record = parsed as {
+    requestPayload?: { Records?: { Sns?: { Message?: string } }[] };
+    responsePayload?: { errorMessage?: string; errorType?: string };
+    requestContext?: { condition?: string };
+    Type?: string;
+    Message?: string;
+  };
+  const inner = record.requestPayload?.Records?.[0]?.Sns?.Message;
+  if (typeof inner === 'string') {
+    const reason = record.responsePayload?.errorMessage ?? record.requestContext?.condition;
+    return { alarm: inner, reason };
+  }
+  if (record.Type === 'Notification' && typeof record.Message === 'string') {
+    return { alarm: record.Message, reason: 'SNS could not deliver it to the function' };
+  }
+  return { alarm: body };
+}
+
+export async function redrive(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, {
+    queue: 'string',
+    topic: 'string',
+    max: 'string',
+    region: 'string',
+    'dry-run': 'boolean',
+    help: 'boolean',
+  });
+  if (args.help) {
+    io.out(redriveHelp);
+    return 0;
+  }
+  const queue = args.queue as string | undefined;
+  const topic = args.topic as string | undefined;
+  if (!queue || !topic) {
+    io.err(
+      `dispatch redrive: --queue URL and --topic ARN are required (stack outputs DeadLetterQueueUrl and AlarmTopicArn)\n\n${redriveHelp}`,
+    );
+    return 2;
+  }
+  const max = Number(args.max ?? Infinity);
+  const region = (args.region as string | undefined) ?? topic.split(':')[3];
+  const sqs = new SQSClient(region ? { region } : {});
+  const sns = new SNSClient(region ? { region } : {});
+  const dry = Boolean(args['dry-run']);
+  let seen = 0;
+  let moved = 0;
+  let kept = 0;
+  try {
+    while (seen < max) {
+      const batch = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queue,
+          MaxNumberOfMessages: Math.min(10, max - seen),
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: 60,
+        }),
+      );
+      const messages: Message[] = batch.Messages ?? [];
+      if (messages.length === 0) break;
+      for (const message of messages) {
+        seen++;
+        const { alarm, reason } = unwrapDeadLetter(message.Body ?? '');
+        const label = `[${seen}] ${message.MessageId}`;
+        const why = reason ? ` (failed with: ${reason})` : '';
+        try {
+          parseAlarmJson(alarm);
+        } catch (error) {
+          kept++;
+          io.out(
+            `${label}: kept, still invalid: ${error instanceof AlarmValidationError ? error.message : String(error)}`,
+          );
+          continue;
+        }
+        if (dry) {
+          io.out(`${label}: would republish${why}`);
+          continue;
+        }
+        const out = await sns.send(new PublishCommand({ TopicArn: topic, Message: alarm }));
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queue, ReceiptHandle: message.ReceiptHandle }));
+        moved++;
+        io.out(`${label}: republished as ${out.MessageId}${why}`);
+      }
+      if (dry) break;
+    }
+  } catch (error) {
+    io.err(explainAwsError(error, 'redrive'));
+    io.out(
+      `Republished ${moved}, kept ${kept} before the error; what was not republished is still in the queue.`,
+    );
+    return 1;
+  }
+  io.out(
+    seen === 0
+      ? 'The dead-letter queue is empty.'
+      : `${dry ? 'Dry run: ' : ''}${seen} seen, ${moved} republished, ${kept} kept in the queue.`,
+  );
+  return kept > 0 ? 1 : 0;
+}

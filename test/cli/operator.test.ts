@@ -1,0 +1,263 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import nock from 'nock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../bin/dispatch.ts';
+import { unwrapDeadLetter } from '../../bin/cli/redrive.ts';
+import { originalExamples } from '../fixtures/alarms/original-readme.ts';
+import { fakeIo } from '../helpers/cli-io.ts';
+import { useNock } from '../helpers/nock.ts';
+
+useNock();
+
+const sns = mockClient(SNSClient);
+const sqs = mockClient(SQSClient);
+const ssm = mockClient(SSMClient);
+beforeEach(() => {
+  sns.reset();
+  sqs.reset();
+  ssm.reset();
+});
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:Dispatch-prod-Alarms';
+const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/Dispatch-prod-DeadLetters';
+
+describe('dispatch send', () => {
+  it('validates, then publishes the alarm exactly as written', async () => {
+    // Prepare
+    sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+    const { io, stdout } = fakeIo({ 'a.json': originalExamples.broadcast! });
+    // Act
+    const code = await main(['send', 'a.json', '--topic', TOPIC], io);
+    // Assess
+    expect(code).toBe(0);
+    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input).toEqual({
+      TopicArn: TOPIC,
+      Message: originalExamples.broadcast,
+      Subject: 'broadcast',
+    });
+    expect(stdout[0]).toMatch(/^a\.json: published as msg-1 \(broadcast: DM to 2 users/);
+  });
+
+  it('does not publish an invalid alarm, and says why', async () => {
+    // Prepare
+    const { io, stderr } = fakeIo({ 'bad.json': '{"type":"nag"}' });
+    // Act
+    const code = await main(['send', 'bad.json', '--topic', TOPIC], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(stderr).toEqual(['bad.json: not sent, invalid', '  body: required for nag']);
+  });
+
+  it('explains a refused publish', async () => {
+    // Prepare
+    sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('User is not authorized'), { name: 'AuthorizationErrorException' }));
+    const { io, stderr } = fakeIo({ 'a.json': originalExamples.nag! });
+    // Act
+    const code = await main(['send', 'a.json', '--topic', TOPIC], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr[0]).toContain('add your account to "publishers" in cdk.json');
+  });
+
+  it('asks for the topic', async () => {
+    const { io, stderr } = fakeIo();
+    expect(await main(['send', 'a.json'], io)).toBe(2);
+    expect(stderr[0]).toContain('--topic ARN (the AlarmTopicArn stack output)');
+  });
+});
+
+describe('dispatch redrive', () => {
+  const lambdaRecord = (alarm: string, error: string) =>
+    JSON.stringify({
+      version: '1.0',
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestPayload: { Records: [{ Sns: { MessageId: 'm', Message: alarm } }] },
+      responsePayload: { errorType: 'VendorError', errorMessage: error },
+    });
+
+  it('unwraps Lambda failure records, SNS notifications and raw alarms', () => {
+    expect(unwrapDeadLetter(lambdaRecord('{"a":1}', 'github: 502'))).toEqual({
+      alarm: '{"a":1}',
+      reason: 'github: 502',
+    });
+    expect(unwrapDeadLetter(JSON.stringify({ Type: 'Notification', Message: '{"b":2}' }))).toEqual({
+      alarm: '{"b":2}',
+      reason: 'SNS could not deliver it to the function',
+    });
+    expect(unwrapDeadLetter('{"type":"nag"}')).toEqual({ alarm: '{"type":"nag"}' });
+  });
+
+  it('republishes each alarm, deletes it only after publishing, and keeps the invalid ones', async () => {
+    // Prepare
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({
+        Messages: [
+          {
+            MessageId: 'q1',
+            ReceiptHandle: 'r1',
+            Body: lambdaRecord(
+              originalExamples['self-service']!,
+              'slack: chat.postMessage answered HTTP 503',
+            ),
+          },
+          { MessageId: 'q2', ReceiptHandle: 'r2', Body: lambdaRecord('{"type":"bogus"}', 'alarm rejected') },
+        ],
+      })
+      .resolves({ Messages: [] });
+    sqs.on(DeleteMessageCommand).resolves({});
+    sns.on(PublishCommand).resolves({ MessageId: 'new-1' });
+    const { io, stdout } = fakeIo();
+    // Act
+    const code = await main(['redrive', '--queue', QUEUE, '--topic', TOPIC], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Message)).toEqual([
+      originalExamples['self-service'],
+    ]);
+    expect(sqs.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input.ReceiptHandle)).toEqual(['r1']);
+    expect(stdout).toEqual([
+      '[1] q1: republished as new-1 (failed with: slack: chat.postMessage answered HTTP 503)',
+      expect.stringMatching(/^\[2\] q2: kept, still invalid: alarm rejected: type: unknown type "bogus"/),
+      '2 seen, 1 republished, 1 kept in the queue.',
+    ]);
+  });
+
+  it('deletes nothing when the publish fails', async () => {
+    // Prepare
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolves({ Messages: [{ MessageId: 'q1', ReceiptHandle: 'r1', Body: originalExamples.nag }] });
+    sns.on(PublishCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottledException' }));
+    const { io, stderr } = fakeIo();
+    // Act
+    const code = await main(['redrive', '--queue', QUEUE, '--topic', TOPIC], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+    expect(stderr[0]).toContain('redrive: ThrottledException: throttled');
+  });
+
+  it('changes nothing in a dry run', async () => {
+    // Prepare
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolves({ Messages: [{ MessageId: 'q1', ReceiptHandle: 'r1', Body: originalExamples.nag }] });
+    const { io, stdout } = fakeIo();
+    // Act
+    await main(['redrive', '--queue', QUEUE, '--topic', TOPIC, '--dry-run'], io);
+    // Assess
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+    expect(stdout[0]).toBe('[1] q1: would republish');
+  });
+
+  it('says when the queue is empty', async () => {
+    sqs.on(ReceiveMessageCommand).resolves({});
+    const { io, stdout } = fakeIo();
+    expect(await main(['redrive', '--queue', QUEUE, '--topic', TOPIC], io)).toBe(0);
+    expect(stdout).toEqual(['The dead-letter queue is empty.']);
+  });
+});
+
+describe('dispatch slack-manifest', () => {
+  it('prints a manifest with exactly the scopes and the interactivity URL Dispatch needs', async () => {
+    // Prepare
+    const { io, stdout } = fakeIo();
+    const url = 'https://abc123.execute-api.eu-west-1.amazonaws.com/slack/interactions';
+    // Act
+    const code = await main(['slack-manifest', '--url', url], io);
+    // Assess
+    expect(code).toBe(0);
+    const manifest = JSON.parse(stdout.join('\n'));
+    expect(manifest.oauth_config.scopes.bot).toEqual(['chat:write', 'im:write', 'im:history']);
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: url });
+  });
+
+  it('refuses a URL that is not a triage URL', async () => {
+    const { io, stderr } = fakeIo();
+    expect(await main(['slack-manifest', '--url', 'http://example.com'], io)).toBe(2);
+    expect(stderr[0]).toContain('ending in /slack/interactions');
+  });
+});
+
+describe('dispatch doctor', () => {
+  const parameters = (values: Record<string, string>) =>
+    ssm
+      .on(GetParametersCommand)
+      .resolves({
+        Parameters: Object.entries(values).map(([k, v]) => ({ Name: `/dispatch/example/${k}`, Value: v })),
+      });
+
+  it('checks every parameter and token and says all is well', async () => {
+    // Prepare
+    parameters({
+      'slack/bot-token': 'xoxb-1',
+      'slack/signing-secret': '0123456789abcdef0123456789abcdef',
+      'github/token': 'ghp_1',
+      'pagerduty/routing-key': 'R0123456789abcdef0123456789ABCDE',
+    });
+    nock('https://slack.com')
+      .post('/api/auth.test')
+      .matchHeader('authorization', 'Bearer xoxb-1')
+      .reply(200, { ok: true, team: 'Acme', user_id: 'UBOT' });
+    nock('https://api.github.com')
+      .get('/user')
+      .reply(200, { login: 'dispatch-bot' })
+      .get('/repos/acme/security-alarms')
+      .reply(200, { has_issues: true });
+    const { io, stdout } = fakeIo();
+    // Act
+    const code = await main(['doctor', '--env', 'example'], io);
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout.filter((l) => l.startsWith('✓'))).toHaveLength(8);
+    expect(stdout.at(-1)).toBe('All good.');
+  });
+
+  it('says which parameter is missing and which token fails, with the fix', async () => {
+    // Prepare
+    parameters({
+      'slack/bot-token': 'xoxb-bad',
+      'slack/signing-secret': '0123456789abcdef0123456789abcdef',
+      'pagerduty/routing-key': 'short',
+    });
+    nock('https://slack.com').post('/api/auth.test').reply(200, { ok: false, error: 'invalid_auth' });
+    const { io, stdout } = fakeIo();
+    // Act
+    const code = await main(['doctor', '--env', 'example'], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      "✗ /dispatch/example/github/token is missing: aws ssm put-parameter --type SecureString --name /dispatch/example/github/token --value '…'",
+    );
+    expect(stdout).toContain(
+      '✗ Slack bot token refused (invalid_auth): reinstall the app and store its Bot User OAuth Token',
+    );
+    expect(stdout.some((l) => l.startsWith('✗ PagerDuty routing key default is not 32'))).toBe(true);
+    expect(stdout.at(-1)).toBe('3 problems to fix.');
+  });
+
+  it('names the environments when the one asked for does not exist', async () => {
+    const { io, stderr } = fakeIo();
+    expect(await main(['doctor', '--env', 'nope'], io)).toBe(2);
+    expect(stderr[0]).toContain('No environment "nope"');
+  });
+});
+
+describe('every command has help with an example', () => {
+  it.each(['validate', 'local', 'send', 'redrive', 'slack-manifest', 'doctor'])(
+    '%s --help',
+    async (command) => {
+      const { io, stdout } = fakeIo();
+      expect(await main([command, '--help'], io)).toBe(0);
+      expect(stdout.join('\n')).toMatch(/Usage: dispatch [\s\S]*Example/);
+    },
+  );
+});
