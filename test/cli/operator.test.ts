@@ -189,11 +189,9 @@ describe('dispatch slack-manifest', () => {
 
 describe('dispatch doctor', () => {
   const parameters = (values: Record<string, string>) =>
-    ssm
-      .on(GetParametersCommand)
-      .resolves({
-        Parameters: Object.entries(values).map(([k, v]) => ({ Name: `/dispatch/example/${k}`, Value: v })),
-      });
+    ssm.on(GetParametersCommand).resolves({
+      Parameters: Object.entries(values).map(([k, v]) => ({ Name: `/dispatch/example/${k}`, Value: v })),
+    });
 
   it('checks every parameter and token and says all is well', async () => {
     // Prepare
