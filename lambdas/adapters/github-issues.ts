@@ -1,5 +1,6 @@
 /**
- * IssueTracker over the GitHub REST API (@octokit/rest). Works with github.com and GitHub Enterprise Server
+ * IssueTracker over the GitHub REST API (@octokit/core: the request layer, without the 80 kB of generated
+ * endpoint methods). Works with github.com and GitHub Enterprise Server
  * (`apiUrl`, e.g. https://ghe.example.com/api/v3).
  *
  * - Create an issue (labels that do not exist are created): https://docs.github.com/rest/issues/issues#create-an-issue
@@ -7,7 +8,7 @@
  *   https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
  * The token goes in the Authorization header, never in a URL.
  */
-import { Octokit } from '@octokit/rest';
+import { Octokit } from '@octokit/core';
 import { VendorError } from '../core/errors.ts';
 import type { Clock, IssueRef, IssueTracker, NewIssue, Repo } from '../core/ports.ts';
 import { issueMarker } from '../core/render.ts';
@@ -32,21 +33,32 @@ export class GitHubIssues implements IssueTracker {
 
   async create(repo: Repo, issue: NewIssue): Promise<IssueRef> {
     const { data } = await this.call('create issue', (o, request) =>
-      o.rest.issues.create({ ...repo, title: issue.title, body: issue.body, labels: issue.labels, request }),
+      o.request('POST /repos/{owner}/{repo}/issues', {
+        ...repo,
+        title: issue.title,
+        body: issue.body,
+        labels: issue.labels,
+        request,
+      }),
     );
     return { ...repo, number: data.number, url: data.html_url };
   }
 
   async state(issue: IssueRef): Promise<'open' | 'closed'> {
     const { data } = await this.call('read issue', (o, request) =>
-      o.rest.issues.get({ owner: issue.owner, repo: issue.repo, issue_number: issue.number, request }),
+      o.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
+        owner: issue.owner,
+        repo: issue.repo,
+        issue_number: issue.number,
+        request,
+      }),
     );
     return data.state === 'closed' ? 'closed' : 'open';
   }
 
   async comment(issue: IssueRef, body: string): Promise<void> {
     await this.call('comment', (o, request) =>
-      o.rest.issues.createComment({
+      o.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
         owner: issue.owner,
         repo: issue.repo,
         issue_number: issue.number,
@@ -58,7 +70,7 @@ export class GitHubIssues implements IssueTracker {
 
   async close(issue: IssueRef): Promise<void> {
     await this.call('close issue', (o, request) =>
-      o.rest.issues.update({
+      o.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
         owner: issue.owner,
         repo: issue.repo,
         issue_number: issue.number,
@@ -71,7 +83,7 @@ export class GitHubIssues implements IssueTracker {
 
   async addLabels(issue: IssueRef, labels: string[]): Promise<void> {
     await this.call('label issue', (o, request) =>
-      o.rest.issues.addLabels({
+      o.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
         owner: issue.owner,
         repo: issue.repo,
         issue_number: issue.number,
@@ -84,7 +96,7 @@ export class GitHubIssues implements IssueTracker {
   async findByKey(repo: Repo, key: string): Promise<IssueRef | undefined> {
     const marker = issueMarker(key);
     const { data } = await this.call('list recent issues', (o, request) =>
-      o.rest.issues.listForRepo({
+      o.request('GET /repos/{owner}/{repo}/issues', {
         ...repo,
         state: 'all',
         sort: 'created',

@@ -2,7 +2,7 @@
 import { triage, type TriageDeps } from '../core/triage.ts';
 import { toHttpFailure } from '../shared/http-errors.ts';
 import { header } from '../shared/slack-signature.ts';
-import { buildTriageDeps } from '../shared/wiring.ts';
+import { buildTriageDeps } from '../shared/wiring-triage.ts';
 import { readInteraction, type RawRequest } from './interaction-request.ts';
 
 export interface TriageHttpDeps extends TriageDeps {

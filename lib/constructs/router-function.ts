@@ -1,15 +1,15 @@
 /**
- * Defaults every Dispatch function shares: Node 22 on ARM64, an ESM bundle built by local esbuild (no Docker),
- * the AWS SDK bundled in (it loads faster than the runtime's copy), a log group with a retention, and a role
- * that can write only to that log group.
+ * Defaults every Dispatch function shares: Node 22 on ARM64, an ESM bundle built on this machine by
+ * scripts/bundle-lambda.mjs (esbuild, never Docker; the same bundle the benchmark measures), a log group with a
+ * retention, and a role that can write only to that log group.
  */
 import type { Duration } from 'aws-cdk-lib';
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -25,8 +25,30 @@ export interface RouterFunctionProps {
   reservedConcurrency?: number | undefined;
 }
 
+const BUNDLER = join(PROJECT_ROOT, 'scripts/bundle-lambda.mjs');
+
+/** The handler bundled locally; the asset hash is the bundle's, so unchanged code deploys nothing. */
+function bundledCode(entry: string): lambda.Code {
+  return lambda.Code.fromAsset(join(PROJECT_ROOT, 'lambdas'), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('dispatch/never-used'),
+      // Part of CDK's bundling cache key: without it, every function would get the first function's bundle.
+      command: ['bundle', entry],
+      local: {
+        tryBundle(outputDir: string) {
+          execFileSync(process.execPath, [BUNDLER, join(PROJECT_ROOT, entry), outputDir], {
+            stdio: 'inherit',
+          });
+          return true;
+        },
+      },
+    },
+  });
+}
+
 export class RouterFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: RouterFunctionProps) {
@@ -52,11 +74,9 @@ export class RouterFunction extends Construct {
         '.Arn>:*]',
       reason: 'Log streams are created at run time; the grant is limited to this function’s own log group.',
     });
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: join(PROJECT_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+    this.fn = new lambda.Function(this, 'Function', {
+      code: bundledCode(props.entry),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memoryMb,
@@ -66,17 +86,6 @@ export class RouterFunction extends Construct {
       logGroup,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { ...props.environment, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        platform: 'node',
-        minify: true,
-        sourceMap: false,
-        mainFields: ['module', 'main'],
-        externalModules: [],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        forceDockerBundling: false,
-      },
     });
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',

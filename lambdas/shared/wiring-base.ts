@@ -1,0 +1,68 @@
+/**
+ * What every function's wiring shares: env parsing, secrets, the ledger, logging. No vendor client is imported
+ * here, so a function that needs none (the triage HTTP function) does not carry one in its bundle.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoLedger } from '../adapters/dynamodb-ledger.ts';
+import { EnvSecrets, SsmSecrets, type Secrets } from '../adapters/ssm-secrets.ts';
+import type { Clock, Jobs, Log } from '../core/ports.ts';
+import { LOCAL_SECRET_ENV, SECRET, parseEnv, routerConfig, type Env } from './env.ts';
+import { jsonLogger, systemClock } from './logger.ts';
+
+export interface Platform {
+  clock?: Clock;
+  secrets?: Secrets;
+  dynamodb?: DynamoDBClient;
+  jobs?: Jobs;
+  /** Environment the local secrets are read from (process.env by default). */
+  source?: Record<string, string | undefined>;
+  /** Where log and metric lines go (stdout by default). */
+  write?: (line: string) => void;
+}
+
+export function buildSecrets(env: Env, secretNames: string[], platform: Platform): Secrets {
+  if (platform.secrets) return platform.secrets;
+  if (env.DISPATCH_SSM_PREFIX) {
+    return new SsmSecrets(new SSMClient({}), platform.clock ?? systemClock, {
+      prefix: env.DISPATCH_SSM_PREFIX,
+      names: secretNames,
+    });
+  }
+  const source = platform.source ?? process.env;
+  return new EnvSecrets(
+    Object.fromEntries(Object.entries(LOCAL_SECRET_ENV).map(([name, v]) => [name, source[v]])),
+  );
+}
+
+function pagerSecret(env: Env): string {
+  return env.DISPATCH_PAGERDUTY_MODE === 'rest' ? SECRET.pagerdutyApiToken : SECRET.pagerdutyRoutingKey;
+}
+
+/** Secrets each function reads; the stack grants each function exactly these. */
+export const FUNCTION_SECRETS = {
+  incoming: (env: Env) => [SECRET.slackBotToken, SECRET.githubToken, pagerSecret(env)],
+  triage: () => [SECRET.slackSigningSecret],
+  triageWorker: (env: Env) => [SECRET.slackBotToken, SECRET.githubToken, pagerSecret(env)],
+};
+
+export function basics(env: Env, platform: Platform, service: string) {
+  const clock = platform.clock ?? systemClock;
+  const dynamodb =
+    platform.dynamodb ??
+    new DynamoDBClient(env.DISPATCH_DYNAMODB_ENDPOINT ? { endpoint: env.DISPATCH_DYNAMODB_ENDPOINT } : {});
+  const log: Log = jsonLogger({ service }, platform.write);
+  const config = routerConfig(env);
+  return {
+    clock,
+    log,
+    config,
+    ledger: new DynamoLedger(dynamodb, clock, { table: env.DISPATCH_LEDGER_TABLE }),
+  };
+}
+
+export function asEnv(source: Env | Record<string, string | undefined>): Env {
+  return 'DISPATCH_VENDOR_TIMEOUT_MS' in source && typeof source.DISPATCH_VENDOR_TIMEOUT_MS === 'number'
+    ? (source as Env)
+    : parseEnv(source as Record<string, string | undefined>);
+}
