@@ -312,6 +312,7 @@ describe('cdk synth from the command line', () => {
       AWS_PROFILE: '',
       CDK_DISABLE_VERSION_CHECK: 'true',
     };
+    rmSync('cdk.out/test-synth', { recursive: true, force: true });
     // Act
     const { stdout } = await promisify(execFile)(
       'npx',
