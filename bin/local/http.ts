@@ -37,6 +37,8 @@ export interface Running {
   counts: Map<string, number>;
   /** Requests refused with 429. */
   limited: number;
+  /** Every request with when it arrived and when it was answered (ms, performance.now()). */
+  log: { method: string; path: string; status: number; start: number; end: number }[];
 }
 
 export function route(method: string, pattern: string, handler: Handler) {
@@ -90,10 +92,20 @@ export function send(res: ServerResponse, reply: Reply): void {
 export async function serve(routes: Route[], behaviour: FakeBehaviour = {}, port = 0): Promise<Running> {
   const counts = new Map<string, number>();
   const window: number[] = [];
-  const running = { counts, limited: 0 } as Running;
+  const running = { counts, limited: 0, log: [] } as unknown as Running;
   const server = createServer((req, res) => {
+    const start = performance.now();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    res.once('finish', () =>
+      running.log.push({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        status: res.statusCode,
+        start,
+        end: performance.now(),
+      }),
+    );
     void (async () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const raw = await readBody(req);
       if (behaviour.latencyMs) await new Promise((r) => setTimeout(r, behaviour.latencyMs));
       if (behaviour.rateLimit) {

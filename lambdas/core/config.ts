@@ -19,5 +19,5 @@ export interface RouterConfig {
 export const ROUTER_DEFAULTS = {
   leaseMs: 90_000,
   heldWaitMs: 5_000,
-  broadcastConcurrency: 10,
+  broadcastConcurrency: 20,
 } satisfies Partial<RouterConfig>;
