@@ -22,7 +22,17 @@ export interface Reply {
 
 export type Handler = (req: Request) => Reply | Promise<Reply>;
 
+/**
+ * Failures a fake can inject, for fault tests:
+ * - before the request is processed: `reset` (connection dropped), `5xx` (503), `429` (with Retry-After: 1);
+ * - after it was processed (the vendor did it, the answer is lost): `timeout` (answer held back 2 s), `lost`
+ *   (connection dropped), `malformed` (200 with a body that is not the API's).
+ */
+export type Fault = 'reset' | '5xx' | '429' | 'timeout' | 'lost' | 'malformed';
+
 export interface FakeBehaviour {
+  /** Decides whether this request fails, and how. */
+  fault?: (req: { method: string; path: string; headers: IncomingMessage['headers'] }) => Fault | undefined;
   /** Added to every answer, in milliseconds. */
   latencyMs?: number;
   /** At most this many requests per window; more get 429 with Retry-After. */
@@ -122,6 +132,23 @@ export async function serve(routes: Route[], behaviour: FakeBehaviour = {}, port
         }
         window.push(now);
       }
+      const fault = behaviour.fault?.({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        headers: req.headers,
+      });
+      if (fault === 'reset') return void req.socket.destroy();
+      if (fault === '5xx')
+        return send(res, {
+          status: 503,
+          body: { ok: false, error: 'service_unavailable', message: 'Service Unavailable' },
+        });
+      if (fault === '429')
+        return send(res, {
+          status: 429,
+          body: { ok: false, error: 'ratelimited', message: 'Too Many Requests' },
+          headers: { 'retry-after': '1' },
+        });
       for (const r of routes) {
         const m = r.method === req.method ? r.regex.exec(url.pathname) : null;
         if (!m) continue;
@@ -137,6 +164,14 @@ export async function serve(routes: Route[], behaviour: FakeBehaviour = {}, port
           body: decode(raw, req.headers['content-type']),
           params,
         });
+        if (fault === 'lost') return void req.socket.destroy();
+        if (fault === 'malformed')
+          return send(res, {
+            status: 200,
+            body: '<html>upstream error</html>',
+            headers: { 'content-type': 'text/html' },
+          });
+        if (fault === 'timeout') await new Promise((r) => setTimeout(r, 2_000));
         return send(res, reply);
       }
       send(res, { status: 404, body: { message: `no fake for ${req.method} ${url.pathname}` } });

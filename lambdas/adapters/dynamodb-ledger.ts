@@ -121,20 +121,22 @@ export class DynamoLedger implements Ledger {
     );
   }
 
-  async claim(key: string, step: string, leaseMs: number): Promise<StepClaim> {
+  async claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim> {
     const now = this.clock.now();
     try {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: key, sk: `step#${step}` },
-          UpdateExpression: 'SET #state = :claimed, leaseUntil = :until, expiresAt = :ttl ADD attempts :one',
+          UpdateExpression:
+            'SET #state = :claimed, leaseUntil = :until, #owner = :owner, expiresAt = :ttl ADD attempts :one',
           ConditionExpression:
             'attribute_not_exists(pk) OR #state = :released OR (#state = :claimed AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
           ExpressionAttributeValues: {
             ':claimed': 'claimed',
             ':released': 'released',
+            ':owner': owner,
             ':until': now + leaseMs,
             ':now': now,
             ':one': 1,
@@ -154,6 +156,10 @@ export class DynamoLedger implements Ledger {
     );
     const item = out.Item;
     if (item?.state === 'done') return { status: 'done', result: (item.result as object | undefined) ?? {} };
+    // Our own claim, applied by a write whose answer was lost and then retried by the SDK.
+    if (item?.state === 'claimed' && item.owner === owner) {
+      return { status: 'won', reconcile: ((item.attempts as number | undefined) ?? 1) > 1 };
+    }
     // Claimed by someone else (or changed since): report it held; the caller polls and claims again.
     return { status: 'held', until: (item?.leaseUntil as number | undefined) ?? now };
   }

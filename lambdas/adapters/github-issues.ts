@@ -12,7 +12,7 @@ import { Octokit } from '@octokit/core';
 import { VendorError } from '../core/errors.ts';
 import type { Clock, IssueRef, IssueTracker, NewIssue, Repo } from '../core/ports.ts';
 import { issueMarker } from '../core/render.ts';
-import { DEFAULT_RETRY, retryAfterMs, withRetry, type RetryPolicy } from './retry.ts';
+import { DEFAULT_RETRY, retryAfterMs, withRetry, type Repeatable, type RetryPolicy } from './retry.ts';
 
 export interface GitHubIssuesOptions {
   token: () => Promise<string>;
@@ -32,15 +32,22 @@ export class GitHubIssues implements IssueTracker {
   constructor(private readonly options: GitHubIssuesOptions) {}
 
   async create(repo: Repo, issue: NewIssue): Promise<IssueRef> {
-    const { data } = await this.call('create issue', (o, request) =>
-      o.request('POST /repos/{owner}/{repo}/issues', {
-        ...repo,
-        title: issue.title,
-        body: issue.body,
-        labels: issue.labels,
-        request,
-      }),
+    const { data } = await this.call(
+      'create issue',
+      (o, request) =>
+        o.request('POST /repos/{owner}/{repo}/issues', {
+          ...repo,
+          title: issue.title,
+          body: issue.body,
+          labels: issue.labels,
+          request,
+        }),
+      'creates',
     );
+    if (typeof data?.number !== 'number' || typeof data.html_url !== 'string') {
+      // The issue may exist: retrying reconciles by its marker instead of creating blindly.
+      throw new VendorError('github', 'create issue answered without an issue number', { retryable: true });
+    }
     return { ...repo, number: data.number, url: data.html_url };
   }
 
@@ -53,19 +60,42 @@ export class GitHubIssues implements IssueTracker {
         request,
       }),
     );
-    return data.state === 'closed' ? 'closed' : 'open';
+    if (data?.state !== 'open' && data?.state !== 'closed') {
+      throw new VendorError('github', 'read issue answered without a state', { retryable: true });
+    }
+    return data.state;
   }
 
   async comment(issue: IssueRef, body: string): Promise<void> {
-    await this.call('comment', (o, request) =>
-      o.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    await this.call(
+      'comment',
+      (o, request) =>
+        o.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          owner: issue.owner,
+          repo: issue.repo,
+          issue_number: issue.number,
+          body,
+          request,
+        }),
+      'creates',
+    );
+  }
+
+  async hasComment(issue: IssueRef, key: string, sinceMs: number): Promise<boolean> {
+    const marker = issueMarker(key);
+    const { data } = await this.call('list recent comments', (o, request) =>
+      o.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
         owner: issue.owner,
         repo: issue.repo,
         issue_number: issue.number,
-        body,
+        since: new Date(sinceMs).toISOString(),
+        per_page: 100,
         request,
       }),
     );
+    if (!Array.isArray(data))
+      throw new VendorError('github', 'list recent comments answered without a list', { retryable: true });
+    return data.some((c) => c.body?.includes(marker));
   }
 
   async close(issue: IssueRef): Promise<void> {
@@ -105,6 +135,8 @@ export class GitHubIssues implements IssueTracker {
         request,
       }),
     );
+    if (!Array.isArray(data))
+      throw new VendorError('github', 'list recent issues answered without a list', { retryable: true });
     const found = data.find((i) => i.body?.includes(marker));
     return found && { ...repo, number: found.number, url: found.html_url };
   }
@@ -126,12 +158,17 @@ export class GitHubIssues implements IssueTracker {
   private async call<T>(
     what: string,
     fn: (o: Octokit, request: { signal: AbortSignal }) => Promise<T>,
+    repeatable: Repeatable = 'idempotent',
   ): Promise<T> {
     const octokit = await this.octokit();
-    return withRetry(this.options.clock, this.options.retry ?? DEFAULT_RETRY, () =>
-      fn(octokit, { signal: AbortSignal.timeout(this.options.timeoutMs) }).catch((error: unknown) => {
-        throw toVendorError(what, error, this.options.clock.now());
-      }),
+    return withRetry(
+      this.options.clock,
+      this.options.retry ?? DEFAULT_RETRY,
+      () =>
+        fn(octokit, { signal: AbortSignal.timeout(this.options.timeoutMs) }).catch((error: unknown) => {
+          throw toVendorError(what, error, this.options.clock.now());
+        }),
+      repeatable,
     );
   }
 }

@@ -17,12 +17,27 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 5_000 };
 
-export async function withRetry<T>(clock: Clock, policy: RetryPolicy, fn: () => Promise<T>): Promise<T> {
+/**
+ * How a call may be repeated. `idempotent`: any transient failure is retried here. `creates`: the call makes
+ * something (an issue, a message) and a timeout or a dropped connection may hide that it did; only a rate-limited
+ * answer, which says nothing was done, is retried here. Other failures go up to the step, which looks for what the call may
+ * have made before trying again.
+ */
+export type Repeatable = 'idempotent' | 'creates';
+
+export async function withRetry<T>(
+  clock: Clock,
+  policy: RetryPolicy,
+  fn: () => Promise<T>,
+  repeatable: Repeatable = 'idempotent',
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
       if (!(error instanceof VendorError) || !error.retryable || attempt >= policy.attempts) throw error;
+      // A rate-limited answer (429, GitHub's 403 with Retry-After) says nothing was done: safe to send again.
+      if (repeatable === 'creates' && error.retryAfterMs === undefined) throw error;
       const backoff = policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
       const wait = error.retryAfterMs ?? backoff;
       if (wait > policy.maxDelayMs) throw error;

@@ -11,7 +11,7 @@ import { ErrorCode, LogLevel, WebClient, type WebAPICallResult } from '@slack/we
 import { VendorError } from '../core/errors.ts';
 import type { Chat, ChatMessage, Clock, PostedMessage } from '../core/ports.ts';
 import { METADATA_EVENT } from '../core/render.ts';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
+import { DEFAULT_RETRY, withRetry, type Repeatable, type RetryPolicy } from './retry.ts';
 
 /** Slack errors a retry cannot fix. Everything else (internal_error, ratelimited, fatal_error…) is retried. */
 const PERMANENT = new Set([
@@ -66,17 +66,26 @@ export class SlackChat implements Chat {
   constructor(private readonly options: SlackChatOptions) {}
 
   async post(to: string, message: ChatMessage): Promise<PostedMessage> {
-    const res = await this.call('chat.postMessage', (web) =>
-      web.chat.postMessage({
-        channel: to,
-        text: message.text,
-        blocks: message.blocks as never,
-        ...(message.metadata ? { metadata: message.metadata } : {}),
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
+    const res = await this.call(
+      'chat.postMessage',
+      (web) =>
+        web.chat.postMessage({
+          channel: to,
+          text: message.text,
+          blocks: message.blocks as never,
+          ...(message.metadata ? { metadata: message.metadata } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      'creates',
     );
-    return { channel: res.channel as string, ts: res.ts as string };
+    if (typeof res.channel !== 'string' || typeof res.ts !== 'string') {
+      // The message may exist: retrying reconciles by its metadata instead of posting blindly.
+      throw new VendorError('slack', 'chat.postMessage answered without a channel and ts', {
+        retryable: true,
+      });
+    }
+    return { channel: res.channel, ts: res.ts };
   }
 
   async update(at: PostedMessage, message: ChatMessage): Promise<void> {
@@ -124,28 +133,33 @@ export class SlackChat implements Chat {
         retryable: false,
       });
     }
-    await withRetry(this.options.clock, this.options.retry ?? DEFAULT_RETRY, async () => {
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-        });
-      } catch (error) {
-        throw new VendorError('slack', `response_url did not complete: ${(error as Error).message}`, {
-          cause: error,
-          retryable: true,
-        });
-      }
-      if (!res.ok) {
-        throw new VendorError('slack', `response_url answered HTTP ${res.status}`, {
-          retryable: res.status >= 500 || res.status === 429,
-          status: res.status,
-        });
-      }
-    });
+    await withRetry(
+      this.options.clock,
+      this.options.retry ?? DEFAULT_RETRY,
+      async () => {
+        let res: Response;
+        try {
+          res = await fetch(url, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+            signal: AbortSignal.timeout(this.options.timeoutMs),
+          });
+        } catch (error) {
+          throw new VendorError('slack', `response_url did not complete: ${(error as Error).message}`, {
+            cause: error,
+            retryable: true,
+          });
+        }
+        if (!res.ok) {
+          throw new VendorError('slack', `response_url answered HTTP ${res.status}`, {
+            retryable: res.status >= 500 || res.status === 429,
+            status: res.status,
+          });
+        }
+      },
+      'creates',
+    );
   }
 
   private async web(): Promise<WebClient> {
@@ -167,12 +181,17 @@ export class SlackChat implements Chat {
   private async call<T extends WebAPICallResult>(
     method: string,
     fn: (web: WebClient) => Promise<T>,
+    repeatable: Repeatable = 'idempotent',
   ): Promise<T> {
     const web = await this.web();
-    return withRetry(this.options.clock, this.options.retry ?? DEFAULT_RETRY, () =>
-      fn(web).catch((error: unknown) => {
-        throw toVendorError(method, error);
-      }),
+    return withRetry(
+      this.options.clock,
+      this.options.retry ?? DEFAULT_RETRY,
+      () =>
+        fn(web).catch((error: unknown) => {
+          throw toVendorError(method, error);
+        }),
+      repeatable,
     );
   }
 }

@@ -54,6 +54,8 @@ export interface IssueTracker {
   /** `open` or `closed` as GitHub sees it now (one request). */
   state(issue: IssueRef): Promise<'open' | 'closed'>;
   comment(issue: IssueRef, body: string): Promise<void>;
+  /** One bounded read of the issue's recent comments, looking for the hidden marker of `key`. */
+  hasComment(issue: IssueRef, key: string, sinceMs: number): Promise<boolean>;
   close(issue: IssueRef): Promise<void>;
   addLabels(issue: IssueRef, labels: string[]): Promise<void>;
   /** One bounded read of the repository's most recent issues, looking for the hidden marker of `key`. */
@@ -146,8 +148,11 @@ export interface Ledger {
     occurrence: number,
     fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt'>>,
   ): Promise<void>;
-  /** Conditional claim of one step of one occurrence. */
-  claim(key: string, step: string, leaseMs: number): Promise<StepClaim>;
+  /**
+   * Conditional claim of one step of one occurrence. `owner` identifies the attempt: a claim repeated by the same
+   * owner (an SDK retry of a write that was applied but whose answer was lost) still wins.
+   */
+  claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim>;
   complete(key: string, step: string, result: object): Promise<void>;
   /** Gives a claimed step back after a failure; the next claim must reconcile. */
   release(key: string, step: string, reason: string): Promise<void>;

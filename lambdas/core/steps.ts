@@ -6,9 +6,11 @@
  * attempt may have reached the vendor (a released or expired claim) is reconciled first: one bounded read for
  * the marker Dispatch put in what it created.
  */
+import { randomUUID } from 'node:crypto';
 import type { RouterConfig } from './config.ts';
 import { DispatchError, VendorError } from './errors.ts';
-import type { AlarmRecord, Clock, IssueTracker, Ledger, Log } from './ports.ts';
+import type { AlarmRecord, Clock, IssueRef, IssueTracker, Ledger, Log } from './ports.ts';
+import { issueMarker } from './render.ts';
 
 export interface StepDeps {
   ledger: Ledger;
@@ -38,8 +40,9 @@ export async function runStep<R extends object>(
   work: StepWork<R>,
 ): Promise<StepOutcome<R>> {
   const giveUpAt = deps.clock.now() + deps.config.heldWaitMs;
-  for (;;) {
-    const claim = await deps.ledger.claim(key, step, deps.config.leaseMs);
+  const owner = randomUUID();
+  for (let failures = 0; ;) {
+    const claim = await deps.ledger.claim(key, step, deps.config.leaseMs, owner);
     if (claim.status === 'done') return { result: claim.result as R, fresh: false };
     if (claim.status === 'held') {
       if (deps.clock.now() >= giveUpAt) {
@@ -71,10 +74,49 @@ export async function runStep<R extends object>(
           error: errorText(releaseError),
         }),
       );
-      throw error;
+      // A transient failure is tried again at once, reconciling first: the vendor may have acted before failing.
+      const wait = retryDelay(error, ++failures);
+      if (wait === undefined) throw error;
+      deps.log.warn('step failed; trying again', { step, attempt: failures, error: errorText(error) });
+      await deps.clock.sleep(wait);
     }
   }
 }
+
+/** Attempts of one step within one invocation; after them the invocation fails and Lambda retries it later. */
+const STEP_ATTEMPTS = 3;
+
+function retryDelay(error: unknown, failures: number): number | undefined {
+  if (failures >= STEP_ATTEMPTS || !isRetryable(error)) return undefined;
+  const asked = error instanceof VendorError ? error.retryAfterMs : undefined;
+  if (asked !== undefined) return asked <= 5_000 ? asked : undefined;
+  return 200 * 2 ** (failures - 1);
+}
+
+/**
+ * A comment made once: it carries a hidden marker, and a retry after an unclear failure looks for it among the
+ * issue's recent comments before commenting again.
+ */
+export async function commentOnce(
+  deps: StepDeps & { tracker: IssueTracker },
+  key: string,
+  step: string,
+  issue: IssueRef,
+  body: string,
+): Promise<void> {
+  const marker = `${key}#${step}`;
+  const since = deps.clock.now() - COMMENT_LOOKBACK_MS;
+  await runStep(deps, key, step, {
+    reconcile: async () => ((await deps.tracker.hasComment(issue, marker, since)) ? {} : undefined),
+    run: async () => {
+      await deps.tracker.comment(issue, `${body}\n${issueMarker(marker)}`);
+      return {};
+    },
+  });
+}
+
+/** How far back a retry looks for a comment an earlier attempt may have made (well beyond Lambda's retries). */
+const COMMENT_LOOKBACK_MS = 6 * 60 * 60 * 1000;
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

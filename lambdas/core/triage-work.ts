@@ -7,7 +7,7 @@
 import { DispatchError } from './errors.ts';
 import type { Chat, IssueRef, IssueTracker, Pager, PromptRecord, TriageJob } from './ports.ts';
 import { answeredDm } from './render.ts';
-import { errorText, runStep, type StepDeps } from './steps.ts';
+import { commentOnce, errorText, runStep, type StepDeps } from './steps.ts';
 
 export const DEFAULT_YES_RESPONSE = 'Thanks for confirming. The alarm is closed.';
 export const DEFAULT_NO_RESPONSE = 'Thanks for telling us. This has been escalated to the on-call responder.';
@@ -81,15 +81,13 @@ async function closeAsAnswered(
   prompt: PromptRecord,
 ) {
   const o = `o${job.occurrence}`;
-  await runStep(deps, job.key, `${o}:yes:comment`, {
-    run: async () => {
-      await deps.tracker.comment(
-        issue,
-        `:white_check_mark: Answered **yes** ("${prompt.yesLabel}") by ${who(job)}: the user confirmed this activity. Closing.`,
-      );
-      return {};
-    },
-  });
+  await commentOnce(
+    deps,
+    job.key,
+    `${o}:yes:comment`,
+    issue,
+    `:white_check_mark: Answered **yes** ("${prompt.yesLabel}") by ${who(job)}: the user confirmed this activity. Closing.`,
+  );
   await runStep(deps, job.key, `${o}:yes:close`, {
     run: async () => {
       await deps.tracker.close(issue);
@@ -117,16 +115,14 @@ async function escalate(
       })),
     }),
   });
-  await runStep(deps, job.key, `${o}:no:comment`, {
-    run: async () => {
-      const incident = page.incidentUrl ? `: ${page.incidentUrl}` : ` (dedup key \`${page.dedupKey}\`)`;
-      await deps.tracker.comment(
-        issue,
-        `:rotating_light: Answered **no** ("${prompt.noLabel}") by ${who(job)}. Escalated to PagerDuty${incident}.`,
-      );
-      return {};
-    },
-  });
+  const incident = page.incidentUrl ? `: ${page.incidentUrl}` : ` (dedup key \`${page.dedupKey}\`)`;
+  await commentOnce(
+    deps,
+    job.key,
+    `${o}:no:comment`,
+    issue,
+    `:rotating_light: Answered **no** ("${prompt.noLabel}") by ${who(job)}. Escalated to PagerDuty${incident}.`,
+  );
   await runStep(deps, job.key, `${o}:no:label`, {
     run: async () => {
       await deps.tracker.addLabels(issue, [ESCALATED_LABEL]);

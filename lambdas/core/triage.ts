@@ -6,6 +6,7 @@
  * comes from the ledger, so a button value edited into another alarm's key reaches an alarm whose owner is not
  * the clicker, and is refused.
  */
+import { randomUUID } from 'node:crypto';
 import type { Answer, BlockActions } from './interaction.ts';
 import type { Clock, Jobs, Ledger, Log, PostedMessage } from './ports.ts';
 import { ACTION_YES } from './render.ts';
@@ -65,7 +66,7 @@ export async function triage(deps: TriageDeps, payload: BlockActions): Promise<T
   }
 
   const step = `o${record.occurrence}:answer`;
-  const claim = await deps.ledger.claim(key, step, deps.config.leaseMs);
+  const claim = await deps.ledger.claim(key, step, deps.config.leaseMs, randomUUID());
   const job = {
     kind: 'answer' as const,
     key,

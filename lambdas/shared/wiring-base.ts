@@ -21,10 +21,16 @@ export interface Platform {
   write?: (line: string) => void;
 }
 
+/** AWS clients fail fast and retry a little; the Lambda retry is the long retry. */
+export const AWS_CLIENT_OPTIONS = {
+  maxAttempts: 3,
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+} as const;
+
 export function buildSecrets(env: Env, secretNames: string[], platform: Platform): Secrets {
   if (platform.secrets) return platform.secrets;
   if (env.DISPATCH_SSM_PREFIX) {
-    return new SsmSecrets(new SSMClient({}), platform.clock ?? systemClock, {
+    return new SsmSecrets(new SSMClient(AWS_CLIENT_OPTIONS), platform.clock ?? systemClock, {
       prefix: env.DISPATCH_SSM_PREFIX,
       names: secretNames,
     });
@@ -50,7 +56,10 @@ export function basics(env: Env, platform: Platform, service: string) {
   const clock = platform.clock ?? systemClock;
   const dynamodb =
     platform.dynamodb ??
-    new DynamoDBClient(env.DISPATCH_DYNAMODB_ENDPOINT ? { endpoint: env.DISPATCH_DYNAMODB_ENDPOINT } : {});
+    new DynamoDBClient({
+      ...AWS_CLIENT_OPTIONS,
+      ...(env.DISPATCH_DYNAMODB_ENDPOINT ? { endpoint: env.DISPATCH_DYNAMODB_ENDPOINT } : {}),
+    });
   const log: Log = jsonLogger({ service }, platform.write);
   const config = routerConfig(env);
   return {

@@ -7,7 +7,14 @@ import { LambdaJobs } from '../adapters/jobs.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { TriageHttpDeps } from '../triage/handler.ts';
 import { SECRET, type Env } from './env.ts';
-import { FUNCTION_SECRETS, asEnv, basics, buildSecrets, type Platform } from './wiring-base.ts';
+import {
+  AWS_CLIENT_OPTIONS,
+  FUNCTION_SECRETS,
+  asEnv,
+  basics,
+  buildSecrets,
+  type Platform,
+} from './wiring-base.ts';
 
 export function buildTriageDeps(
   source: Env | Record<string, string | undefined>,
@@ -20,7 +27,7 @@ export function buildTriageDeps(
   if (!jobs) {
     if (!env.DISPATCH_TRIAGE_WORKER)
       throw new ConfigError('DISPATCH_TRIAGE_WORKER is not set: the triage worker function name');
-    jobs = new LambdaJobs(new LambdaClient({}), env.DISPATCH_TRIAGE_WORKER);
+    jobs = new LambdaJobs(new LambdaClient(AWS_CLIENT_OPTIONS), env.DISPATCH_TRIAGE_WORKER);
   }
   return { ...base, jobs, signingSecret: () => secrets.get(SECRET.slackSigningSecret) };
 }

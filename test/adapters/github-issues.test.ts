@@ -105,21 +105,43 @@ describe('GitHubIssues', () => {
     );
   });
 
-  it('retries a 502 and succeeds', async () => {
+  it('retries a 502 on a read and succeeds', async () => {
     // Prepare
-    nock(GH).post('/repos/acme/alarms/issues').reply(502, 'bad gateway');
-    nock(GH).post('/repos/acme/alarms/issues').reply(201, { number: 8, html_url: 'u8' });
+    nock(GH).get('/repos/acme/alarms/issues/7').reply(502, 'bad gateway');
+    nock(GH).get('/repos/acme/alarms/issues/7').reply(200, { number: 7, state: 'open' });
     // Act / Assess
-    expect((await github().gh.create(repo, { title: 'T', body: 'B', labels: [] })).number).toBe(8);
+    expect(await github().gh.state(issue)).toBe('open');
   });
 
-  it('gives up on a slow answer, retryably', async () => {
-    // Prepare
-    nock(GH).post('/repos/acme/alarms/issues').times(3).delay(1_000).reply(201, { number: 1 });
+  it.each([
+    ['a 502', () => nock(GH).post('/repos/acme/alarms/issues').reply(502, 'bad gateway')],
+    [
+      'a slow answer',
+      () => nock(GH).post('/repos/acme/alarms/issues').delay(1_000).reply(201, { number: 1, html_url: 'u' }),
+    ],
+    [
+      'an answer without an issue',
+      () => nock(GH).post('/repos/acme/alarms/issues').reply(201, '<html>oops</html>'),
+    ],
+  ])('does not create again after %s (the issue may exist): fails retryably, once', async (_what, reply) => {
+    // Prepare: one interceptor only, so a second create would fail the test.
+    reply();
     // Act / Assess
     await expect(github().gh.create(repo, { title: 'T', body: 'B', labels: [] })).rejects.toMatchObject({
       retryable: true,
     });
+  });
+
+  it('looks for a marked comment among the recent ones', async () => {
+    // Prepare
+    nock(GH)
+      .get('/repos/acme/alarms/issues/7/comments')
+      .query({ since: '2026-11-23T08:00:00.000Z', per_page: '100' })
+      .reply(200, [{ body: 'other' }, { body: 'Answered\n<!-- dispatch:k#o1:yes:comment -->' }]);
+    // Act / Assess
+    expect(await github().gh.hasComment(issue, 'k#o1:yes:comment', Date.parse('2026-11-23T08:00:00Z'))).toBe(
+      true,
+    );
   });
 
   it('reads the state of one issue', async () => {

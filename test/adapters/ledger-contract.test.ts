@@ -39,7 +39,9 @@ describe.each(implementations)('ledger contract: %s', (_name, make) => {
     // Prepare
     const ledger = await make(new FakeClock());
     // Act
-    const claims = await Promise.all(Array.from({ length: 8 }, () => ledger.claim('k', 'o1:issue', 60_000)));
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => ledger.claim('k', 'o1:issue', 60_000, `owner-${i}`)),
+    );
     // Assess
     expect(claims.filter((c) => c.status === 'won')).toEqual([{ status: 'won', reconcile: false }]);
     expect(claims.filter((c) => c.status === 'held')).toHaveLength(7);
@@ -48,10 +50,10 @@ describe.each(implementations)('ledger contract: %s', (_name, make) => {
   it('returns the result of a done step to later claims', async () => {
     // Prepare
     const ledger = await make(new FakeClock());
-    await ledger.claim('k', 's', 60_000);
+    await ledger.claim('k', 's', 60_000, 'owner-a');
     await ledger.complete('k', 's', { number: 7, url: 'https://x/7' });
     // Act
-    const claim = await ledger.claim('k', 's', 60_000);
+    const claim = await ledger.claim('k', 's', 60_000, 'owner-a');
     // Assess
     expect(claim).toEqual({ status: 'done', result: { number: 7, url: 'https://x/7' } });
   });
@@ -59,10 +61,10 @@ describe.each(implementations)('ledger contract: %s', (_name, make) => {
   it('lets a released step be claimed again, asking for reconciliation', async () => {
     // Prepare
     const ledger = await make(new FakeClock());
-    await ledger.claim('k', 's', 60_000);
+    await ledger.claim('k', 's', 60_000, 'owner-a');
     await ledger.release('k', 's', 'github: 502');
     // Act
-    const claim = await ledger.claim('k', 's', 60_000);
+    const claim = await ledger.claim('k', 's', 60_000, 'owner-a');
     // Assess
     expect(claim).toEqual({ status: 'won', reconcile: true });
   });
@@ -71,25 +73,37 @@ describe.each(implementations)('ledger contract: %s', (_name, make) => {
     // Prepare
     const clock = new FakeClock();
     const ledger = await make(clock);
-    await ledger.claim('k', 's', 60_000);
+    await ledger.claim('k', 's', 60_000, 'owner-a');
     // Act
-    const during = await ledger.claim('k', 's', 60_000);
+    const during = await ledger.claim('k', 's', 60_000, 'owner-b');
     clock.advance(60_001);
-    const after = await ledger.claim('k', 's', 60_000);
+    const after = await ledger.claim('k', 's', 60_000, 'owner-b');
     // Assess
     expect(during.status).toBe('held');
     expect(after).toEqual({ status: 'won', reconcile: true });
   });
 
+  it('lets the same owner claim again (a retried write whose answer was lost), and nobody else', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.claim('k', 's', 60_000, 'owner-a');
+    // Act
+    const same = await ledger.claim('k', 's', 60_000, 'owner-a');
+    const other = await ledger.claim('k', 's', 60_000, 'owner-b');
+    // Assess
+    expect(same).toEqual({ status: 'won', reconcile: false });
+    expect(other.status).toBe('held');
+  });
+
   it('never lets a release undo a completed step', async () => {
     // Prepare
     const ledger = await make(new FakeClock());
-    await ledger.claim('k', 's', 60_000);
+    await ledger.claim('k', 's', 60_000, 'owner-a');
     await ledger.complete('k', 's', { ok: true });
     // Act
     await ledger.release('k', 's', 'late failure');
     // Assess
-    expect(await ledger.claim('k', 's', 60_000)).toEqual({ status: 'done', result: { ok: true } });
+    expect(await ledger.claim('k', 's', 60_000, 'owner-a')).toEqual({ status: 'done', result: { ok: true } });
   });
 
   it('starts the next occurrence once, however many attempts ask', async () => {

@@ -4,6 +4,8 @@ import type { AlarmLookup, AlarmRecord, Clock, Ledger, StepClaim } from '../../l
 interface Step {
   state: 'claimed' | 'done' | 'released';
   leaseUntil?: number;
+  owner?: string;
+  attempts?: number;
   result?: object;
   reason?: string;
 }
@@ -44,14 +46,21 @@ export class MemoryLedger implements Ledger {
     if (record?.occurrence === occurrence) this.alarms.set(key, { ...record, ...structuredClone(fields) });
   }
 
-  async claim(key: string, step: string, leaseMs: number): Promise<StepClaim> {
+  async claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim> {
     const id = `${key}|${step}`;
     const now = this.clock.now();
     const existing = this.steps.get(id);
     if (existing?.state === 'done') return { status: 'done', result: structuredClone(existing.result!) };
+    if (existing?.state === 'claimed' && existing.owner === owner)
+      return { status: 'won', reconcile: existing.attempts! > 1 };
     if (existing?.state === 'claimed' && existing.leaseUntil! > now)
       return { status: 'held', until: existing.leaseUntil! };
-    this.steps.set(id, { state: 'claimed', leaseUntil: now + leaseMs });
+    this.steps.set(id, {
+      state: 'claimed',
+      leaseUntil: now + leaseMs,
+      owner,
+      attempts: (existing?.attempts ?? 0) + 1,
+    });
     return { status: 'won', reconcile: existing !== undefined };
   }
 
@@ -61,7 +70,9 @@ export class MemoryLedger implements Ledger {
 
   async release(key: string, step: string, reason: string): Promise<void> {
     const id = `${key}|${step}`;
-    if (this.steps.get(id)?.state === 'claimed') this.steps.set(id, { state: 'released', reason });
+    const existing = this.steps.get(id);
+    if (existing?.state === 'claimed')
+      this.steps.set(id, { state: 'released', reason, attempts: existing.attempts });
   }
 
   private copy(record: AlarmRecord | undefined): AlarmRecord | undefined {

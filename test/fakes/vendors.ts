@@ -95,6 +95,10 @@ export class FakeTracker implements IssueTracker {
     this.calls.push(`comment #${issue.number}`);
     this.find(issue).comments.push(body);
   }
+  async hasComment(issue: IssueRef, key: string): Promise<boolean> {
+    this.calls.push(`comments #${issue.number}`);
+    return this.find(issue).comments.some((c) => c.includes(`<!-- dispatch:${key} -->`));
+  }
   async close(issue: IssueRef): Promise<void> {
     this.calls.push(`close #${issue.number}`);
     this.find(issue).state = 'closed';

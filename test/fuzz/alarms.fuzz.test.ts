@@ -16,7 +16,9 @@ const RUNS = { numRuns: 300, seed: 20261123 };
 /** Valid alarms with a random part removed, replaced by junk, or extra keys added. */
 const mutatedAlarm = fc
   .tuple(
-    fc.constantFrom(...Object.values(originalExamples).map((raw) => JSON.parse(raw) as Record<string, unknown>)),
+    fc.constantFrom(
+      ...Object.values(originalExamples).map((raw) => JSON.parse(raw) as Record<string, unknown>),
+    ),
     fc.array(fc.tuple(fc.constantFrom('drop', 'junk', 'extra'), fc.nat(), fc.jsonValue()), { maxLength: 4 }),
   )
   .map(([alarm, edits]) => {
@@ -56,7 +58,10 @@ function expectClearOutcome(raw: string) {
 
 describe('alarm parser under arbitrary input', () => {
   it('any JSON value: a valid alarm or a clear error, never a crash', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => expectClearOutcome(JSON.stringify(value) ?? 'null')), RUNS);
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => expectClearOutcome(JSON.stringify(value) ?? 'null')),
+      RUNS,
+    );
   });
 
   it('any string: a valid alarm or a clear error, never a crash', () => {
@@ -76,7 +81,18 @@ describe('alarm parser under arbitrary input', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...Object.values(originalExamples)),
-        fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !/^(type|body|users|requestId|githubRepo|gitHubRepo|pagerDutyServiceId|retrigger|dedupeKey|severity|links|__proto__|constructor)$/.test(k)), fc.jsonValue(), { maxKeys: 4 }),
+        fc.dictionary(
+          fc
+            .string({ minLength: 1, maxLength: 8 })
+            .filter(
+              (k) =>
+                !/^(type|body|users|requestId|githubRepo|gitHubRepo|pagerDutyServiceId|retrigger|dedupeKey|severity|links|__proto__|constructor)$/.test(
+                  k,
+                ),
+            ),
+          fc.jsonValue(),
+          { maxKeys: 4 },
+        ),
         (raw, extra) => {
           expect(() => parseAlarmJson(JSON.stringify({ ...JSON.parse(raw), ...extra }))).not.toThrow();
         },
@@ -94,7 +110,9 @@ describe('incoming handler under arbitrary events', () => {
         const deps = fakeDeps();
         const handler = createHandler(() => deps);
         // Act
-        const outcome = await handler({ Records: [{ Sns: { MessageId: 'fuzz', Message: JSON.stringify(body) ?? 'null' } }] }).then(
+        const outcome = await handler({
+          Records: [{ Sns: { MessageId: 'fuzz', Message: JSON.stringify(body) ?? 'null' } }],
+        }).then(
           () => 'delivered',
           (error: unknown) => error,
         );

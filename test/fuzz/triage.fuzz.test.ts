@@ -39,25 +39,52 @@ describe('triage under arbitrary requests', () => {
 
   it('correctly signed garbage: a 4xx with a reason, never 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 500 }), fc.jsonValue().map((v) => `payload=${encodeURIComponent(JSON.stringify(v) ?? '')}`)), async (body) => {
-        const ts = now();
-        const res = await handler()({ body, headers: { 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(SECRET, ts, body) } });
-        expect(res.statusCode).toBe(400);
-        expect(res.body.length).toBeGreaterThan(0);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 500 }),
+          fc.jsonValue().map((v) => `payload=${encodeURIComponent(JSON.stringify(v) ?? '')}`),
+        ),
+        async (body) => {
+          const ts = now();
+          const res = await handler()({
+            body,
+            headers: {
+              'x-slack-request-timestamp': ts,
+              'x-slack-signature': signSlackRequest(SECRET, ts, body),
+            },
+          });
+          expect(res.statusCode).toBe(400);
+          expect(res.body.length).toBeGreaterThan(0);
+        },
+      ),
       RUNS,
     );
   });
 
   it('correctly signed block_actions with arbitrary users and values: 200 (refused politely) or 400', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 40 }), fc.string({ maxLength: 300 }), fc.constantFrom('dispatch_yes', 'dispatch_no', 'other'), async (user, value, action) => {
-        const payload = { type: 'block_actions', user: { id: user }, actions: [{ action_id: action, value }] };
-        const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-        const ts = now();
-        const res = await handler()({ body, headers: { 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(SECRET, ts, body) } });
-        expect([200, 400]).toContain(res.statusCode);
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 40 }),
+        fc.string({ maxLength: 300 }),
+        fc.constantFrom('dispatch_yes', 'dispatch_no', 'other'),
+        async (user, value, action) => {
+          const payload = {
+            type: 'block_actions',
+            user: { id: user },
+            actions: [{ action_id: action, value }],
+          };
+          const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+          const ts = now();
+          const res = await handler()({
+            body,
+            headers: {
+              'x-slack-request-timestamp': ts,
+              'x-slack-signature': signSlackRequest(SECRET, ts, body),
+            },
+          });
+          expect([200, 400]).toContain(res.statusCode);
+        },
+      ),
       RUNS,
     );
   });

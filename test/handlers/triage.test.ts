@@ -342,7 +342,7 @@ describe('triage: slow and failing downstream', () => {
   it('shows a downstream failure in the DM and retries the work until it succeeds', async () => {
     // Prepare
     const { handler, jobs } = await setup();
-    nock('https://events.pagerduty.com').post('/v2/enqueue').times(3).reply(503, 'unavailable');
+    nock('https://events.pagerduty.com').post('/v2/enqueue').times(9).reply(503, 'unavailable'); // three tries of a step, three requests each
     nock('https://events.pagerduty.com').post('/v2/enqueue').reply(202, { status: 'success' });
     const failureShown = slack()
       .post('/api/chat.update', (b) => b.blocks.includes('could not finish escalating yet'))

@@ -7,7 +7,7 @@ import { alarmKey, resolveRepo, userIdentity } from '../keys.ts';
 import type { BroadcastAlarm } from '../message.ts';
 import { issueBody, noticeDm } from '../render.ts';
 import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
-import { occurrenceFor, runStep } from '../steps.ts';
+import { commentOnce, occurrenceFor, runStep } from '../steps.ts';
 import { sendDm } from './dm.ts';
 import { throwIfAnyFailed } from './failures.ts';
 
@@ -68,16 +68,14 @@ export async function routeBroadcast(
 
   const failed = delivery.dms.filter((d) => d.failed);
   if (failed.length > 0) {
-    await runStep(deps, key, `${o}:failures`, {
-      run: async () => {
-        const list = failed.map((d) => `- \`${d.to}\`: ${d.failed}`).join('\n');
-        await deps.tracker.comment(
-          delivery.issue!,
-          `Dispatch could not DM ${failed.length} of them (${channel} was told):\n${list}`,
-        );
-        return {};
-      },
-    });
+    const list = failed.map((d) => `- \`${d.to}\`: ${d.failed}`).join('\n');
+    await commentOnce(
+      deps,
+      key,
+      `${o}:failures`,
+      delivery.issue!,
+      `Dispatch could not DM ${failed.length} of them (${channel} was told):\n${list}`,
+    );
   }
   deps.log.info('broadcast delivered', {
     alarmKey: key,

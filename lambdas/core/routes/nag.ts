@@ -7,7 +7,7 @@ import { alarmKey, resolveRepo, userIdentity } from '../keys.ts';
 import type { NagAlarm, User } from '../message.ts';
 import { issueBody, mention, noticeDm } from '../render.ts';
 import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
-import { occurrenceFor, runStep } from '../steps.ts';
+import { commentOnce, occurrenceFor, runStep } from '../steps.ts';
 import { sendDm } from './dm.ts';
 import { throwIfAnyFailed } from './failures.ts';
 
@@ -83,18 +83,13 @@ export async function routeNag(
 
   const failed = delivery.dms.filter((d) => d.failed);
   if (occ.repeat || failed.length > 0) {
-    await runStep(deps, key, `${o}:seen:${ctx.messageId}`, {
-      run: async () => {
-        const when = new Date(deps.clock.now()).toISOString();
-        const told = delivery.dms.filter((d) => !d.failed).map((d) => `\`${d.to}\``);
-        const lines = [
-          occ.repeat ? `Seen again at ${when}; nagged ${told.join(', ') || 'nobody'}.` : `Nagged at ${when}.`,
-        ];
-        for (const d of failed) lines.push(`Could not DM \`${d.to}\`: ${d.failed} (${channel} was told).`);
-        await deps.tracker.comment(delivery.issue!, lines.join('\n'));
-        return {};
-      },
-    });
+    const when = new Date(deps.clock.now()).toISOString();
+    const told = delivery.dms.filter((d) => !d.failed).map((d) => `\`${d.to}\``);
+    const lines = [
+      occ.repeat ? `Seen again at ${when}; nagged ${told.join(', ') || 'nobody'}.` : `Nagged at ${when}.`,
+    ];
+    for (const d of failed) lines.push(`Could not DM \`${d.to}\`: ${d.failed} (${channel} was told).`);
+    await commentOnce(deps, key, `${o}:seen:${ctx.messageId}`, delivery.issue!, lines.join('\n'));
   }
   deps.log.info('nag delivered', {
     alarmKey: key,

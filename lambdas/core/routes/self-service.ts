@@ -7,7 +7,7 @@ import type { SelfServiceAlarm, User } from '../message.ts';
 import type { PromptRecord } from '../ports.ts';
 import { DEFAULT_NO, DEFAULT_YES, issueBody, mention, selfServiceDm } from '../render.ts';
 import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
-import { occurrenceFor, runStep } from '../steps.ts';
+import { commentOnce, occurrenceFor, runStep } from '../steps.ts';
 import { sendDm } from './dm.ts';
 import { throwIfAnyFailed } from './failures.ts';
 
@@ -96,15 +96,13 @@ export async function routeSelfServiceUser(
   const issue = delivery.issue!;
   const dm = delivery.dms[0]!;
   if (dm.failed) {
-    await runStep(deps, key, `${o}:dm-failed`, {
-      run: async () => {
-        await deps.tracker.comment(
-          issue,
-          `Dispatch could not DM \`${dm.to}\`: ${dm.failed}. ${channel} was told.`,
-        );
-        return {};
-      },
-    });
+    await commentOnce(
+      deps,
+      key,
+      `${o}:dm-failed`,
+      issue,
+      `Dispatch could not DM \`${dm.to}\`: ${dm.failed}. ${channel} was told.`,
+    );
   } else if (slackId && dm.channel && dm.ts) {
     // Add the issue link to the prompt once the issue exists.
     await runStep(deps, key, `${o}:link`, {
