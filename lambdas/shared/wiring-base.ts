@@ -24,7 +24,7 @@ export interface Platform {
 /** AWS clients fail fast and retry a little; the Lambda retry is the long retry. */
 export const AWS_CLIENT_OPTIONS = {
   maxAttempts: 3,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
 } as const;
 
 export function buildSecrets(env: Env, secretNames: string[], platform: Platform): Secrets {

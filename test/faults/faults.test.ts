@@ -106,7 +106,7 @@ async function world(downstream: Downstream, fault: Fault, times: number) {
     region: 'us-east-1',
     credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
     maxAttempts: 2,
-    requestHandler: { requestTimeout: 400, connectionTimeout: 400 },
+    requestHandler: { requestTimeout: 400, connectionTimeout: 400, throwOnRequestTimeout: true },
   };
   const dynamodb = new DynamoDBClient({ ...aws, endpoint: ledgerProxy.url });
   const table = `faults-${++tables}`;
