@@ -31,6 +31,13 @@ export const EnvironmentConfigSchema = z.object({
         .min(1),
       /** GitHub Enterprise Server, e.g. https://ghe.example.com/api/v3 */
       apiUrl: url.optional(),
+      /** Authenticate as a GitHub App installation instead of with a token (private key in SSM). */
+      app: z
+        .object({
+          appId: z.string().regex(/^\d+$/, { error: 'must be the numeric GitHub App ID' }),
+          installationId: z.string().regex(/^\d+$/, { error: 'must be the numeric installation ID' }),
+        })
+        .optional(),
     },
     { error: 'required: { owner, defaultRepo, defaultUser }' },
   ),

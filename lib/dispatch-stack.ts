@@ -49,7 +49,8 @@ export class DispatchStack extends Stack {
 
     const pagerSecret =
       config.pagerduty.mode === 'rest' ? SECRET.pagerdutyApiToken : SECRET.pagerdutyRoutingKey;
-    const vendorSecrets = [SECRET.slackBotToken, SECRET.githubToken, pagerSecret];
+    const githubSecret = config.github.app ? SECRET.githubAppPrivateKey : SECRET.githubToken;
+    const vendorSecrets = [SECRET.slackBotToken, githubSecret, pagerSecret];
     grantSecrets(this.incoming.fn.role, ssmPrefix, vendorSecrets, config.ssmKmsKeyArn);
     grantSecrets(this.triage.worker.role, ssmPrefix, vendorSecrets, config.ssmKmsKeyArn);
     grantSecrets(this.triage.fn.role, ssmPrefix, [SECRET.slackSigningSecret], config.ssmKmsKeyArn);
@@ -105,6 +106,9 @@ export function functionEnvironment(
     DISPATCH_PAGERDUTY_EVENTS_URL: config.pagerduty.eventsUrl,
     DISPATCH_PAGERDUTY_SERVICE_ID: config.pagerduty.serviceId,
     DISPATCH_PAGERDUTY_FROM: config.pagerduty.from,
+    DISPATCH_GITHUB_AUTH: config.github.app ? 'app' : undefined,
+    DISPATCH_GITHUB_APP_ID: config.github.app?.appId,
+    DISPATCH_GITHUB_APP_INSTALLATION_ID: config.github.app?.installationId,
   };
   return {
     DISPATCH_GITHUB_OWNER: config.github.owner,

@@ -8,6 +8,7 @@
  */
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readFile } from 'node:fs/promises';
+import { GitHubAppToken } from '../../lambdas/adapters/github-app-token.ts';
 import { SECRET } from '../../lambdas/shared/env.ts';
 import { environmentConfig, type EnvironmentConfig } from '../../lib/config.ts';
 import { parseArgs } from './args.ts';
@@ -58,30 +59,60 @@ export async function checkSlack(token: string, config: EnvironmentConfig): Prom
   }
 }
 
-export async function checkGitHub(token: string, config: EnvironmentConfig): Promise<Check[]> {
+/** The token to check: the stored one, or an installation token the GitHub App obtains with its key. */
+async function githubTokenFrom(
+  secret: string,
+  config: EnvironmentConfig,
+): Promise<{ token: string; checks: Check[] }> {
+  if (!config.github.app) return { token: secret, checks: [] };
+  const app = new GitHubAppToken({
+    ...config.github.app,
+    privateKey: async () => secret,
+    apiUrl: config.github.apiUrl,
+    timeoutMs: TIMEOUT,
+    clock: { now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+  });
+  const token = await app.token();
+  const { appId, installationId } = config.github.app;
+  return {
+    token,
+    checks: [{ ok: true, line: `GitHub App ${appId} authenticates as installation ${installationId}` }],
+  };
+}
+
+export async function checkGitHub(secret: string, config: EnvironmentConfig): Promise<Check[]> {
   const base = (config.github.apiUrl ?? 'https://api.github.com').replace(/\/$/, '');
+  let token: string;
+  let checks: Check[];
+  try {
+    ({ token, checks } = await githubTokenFrom(secret, config));
+  } catch (error) {
+    return [{ ok: false, line: `GitHub App refused: ${(error as Error).message}` }];
+  }
   const headers = {
     authorization: `token ${token}`,
     accept: 'application/vnd.github+json',
     'user-agent': 'dispatch-doctor',
   };
   try {
-    const user = await getJson(`${base}/user`, headers);
-    if (user.status !== 200) {
-      return [
-        {
-          ok: false,
-          line: `GitHub token refused (HTTP ${user.status}): create a new token with the "repo" scope (or Issues: write)`,
-        },
-      ];
+    if (!config.github.app) {
+      const user = await getJson(`${base}/user`, headers);
+      if (user.status !== 200) {
+        return [
+          {
+            ok: false,
+            line: `GitHub token refused (HTTP ${user.status}): create a new token with the "repo" scope (or Issues: write)`,
+          },
+        ];
+      }
+      checks.push({ ok: true, line: `GitHub token works (as ${String(user.body.login)})` });
     }
     const repo = `${config.github.owner}/${config.github.defaultRepo}`;
     const access = await getJson(`${base}/repos/${repo}`, headers);
-    const checks: Check[] = [{ ok: true, line: `GitHub token works (as ${String(user.body.login)})` }];
     if (access.status !== 200) {
       checks.push({
         ok: false,
-        line: `GitHub token cannot see ${repo} (HTTP ${access.status}): grant it access or fix github.defaultRepo`,
+        line: `GitHub cannot see ${repo} with these credentials (HTTP ${access.status}): grant access or fix github.defaultRepo`,
       });
     } else if (access.body.has_issues === false) {
       checks.push({
@@ -149,7 +180,8 @@ export async function doctor(argv: string[], io: CliIo): Promise<number> {
   const prefix = config.ssmPrefix ?? `/dispatch/${config.name}`;
   const pagerSecret =
     config.pagerduty.mode === 'rest' ? SECRET.pagerdutyApiToken : SECRET.pagerdutyRoutingKey;
-  const names = [SECRET.slackBotToken, SECRET.slackSigningSecret, SECRET.githubToken, pagerSecret];
+  const githubSecret = config.github.app ? SECRET.githubAppPrivateKey : SECRET.githubToken;
+  const names = [SECRET.slackBotToken, SECRET.slackSigningSecret, githubSecret, pagerSecret];
   const region = (args.region as string | undefined) ?? config.region;
   const ssm = new SSMClient(region ? { region } : {});
   const values = new Map<string, string>();
@@ -184,7 +216,7 @@ export async function doctor(argv: string[], io: CliIo): Promise<number> {
   io.out(`Checking environment "${config.name}" (secrets under ${prefix})…`);
   const [slack, github, pagerduty] = await Promise.all([
     values.has(SECRET.slackBotToken) ? checkSlack(values.get(SECRET.slackBotToken)!, config) : undefined,
-    values.has(SECRET.githubToken) ? checkGitHub(values.get(SECRET.githubToken)!, config) : undefined,
+    values.has(githubSecret) ? checkGitHub(values.get(githubSecret)!, config) : undefined,
     values.has(pagerSecret) ? checkPagerDuty(values.get(pagerSecret)!, config) : undefined,
   ]);
   checks.push(...[slack, ...(github ?? []), pagerduty].filter((c): c is Check => c !== undefined));

@@ -92,8 +92,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     modes.slack = 'fake';
   }
   let github: FakeGitHub | undefined;
-  if (source.DISPATCH_GITHUB_TOKEN) secrets[SECRET.githubToken] = source.DISPATCH_GITHUB_TOKEN;
-  else {
+  if (source.DISPATCH_GITHUB_TOKEN || source.DISPATCH_GITHUB_APP_PRIVATE_KEY) {
+    secrets[SECRET.githubToken] = source.DISPATCH_GITHUB_TOKEN;
+    secrets[SECRET.githubAppPrivateKey] = source.DISPATCH_GITHUB_APP_PRIVATE_KEY;
+  } else {
     github = await startFakeGitHub({ ...options.fakes, htmlBase: web.url });
     closers.push(() => github!.close());
     env.DISPATCH_GITHUB_API_URL = github.url;

@@ -37,6 +37,18 @@ export const EnvSchema = z
     DISPATCH_PAGERDUTY_MODE: z
       .enum(['events', 'rest'], { error: 'must be "events" (default) or "rest"' })
       .default('events'),
+    /** `token` (a personal or machine-user token, the default) or `app` (a GitHub App installation). */
+    DISPATCH_GITHUB_AUTH: z
+      .enum(['token', 'app'], { error: 'must be "token" (default) or "app"' })
+      .default('token'),
+    DISPATCH_GITHUB_APP_ID: z
+      .string()
+      .regex(/^\d+$/, { error: 'must be the numeric GitHub App ID' })
+      .optional(),
+    DISPATCH_GITHUB_APP_INSTALLATION_ID: z
+      .string()
+      .regex(/^\d+$/, { error: 'must be the numeric installation ID' })
+      .optional(),
     DISPATCH_PAGERDUTY_SERVICE_ID: z.string().optional(),
     DISPATCH_PAGERDUTY_FROM: z.email({ error: 'must be the email of a PagerDuty user' }).optional(),
     DISPATCH_SLACK_API_URL: url,
@@ -51,15 +63,22 @@ export const EnvSchema = z
     DISPATCH_BROADCAST_CONCURRENCY: int(1, ROUTER_DEFAULTS.broadcastConcurrency),
   })
   .superRefine((env, ctx) => {
-    if (env.DISPATCH_PAGERDUTY_MODE !== 'rest') return;
-    for (const name of ['DISPATCH_PAGERDUTY_SERVICE_ID', 'DISPATCH_PAGERDUTY_FROM'] as const) {
-      if (!env[name])
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          message: 'is required when DISPATCH_PAGERDUTY_MODE is "rest"',
-        });
-    }
+    const needs = (when: boolean, names: (keyof typeof env)[], condition: string) => {
+      for (const name of when ? names : []) {
+        if (!env[name])
+          ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${condition}` });
+      }
+    };
+    needs(
+      env.DISPATCH_PAGERDUTY_MODE === 'rest',
+      ['DISPATCH_PAGERDUTY_SERVICE_ID', 'DISPATCH_PAGERDUTY_FROM'],
+      'DISPATCH_PAGERDUTY_MODE is "rest"',
+    );
+    needs(
+      env.DISPATCH_GITHUB_AUTH === 'app',
+      ['DISPATCH_GITHUB_APP_ID', 'DISPATCH_GITHUB_APP_INSTALLATION_ID'],
+      'DISPATCH_GITHUB_AUTH is "app"',
+    );
   });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -87,6 +106,7 @@ export const SECRET = {
   slackBotToken: 'slack/bot-token',
   slackSigningSecret: 'slack/signing-secret',
   githubToken: 'github/token',
+  githubAppPrivateKey: 'github/app-private-key',
   pagerdutyRoutingKey: 'pagerduty/routing-key',
   pagerdutyApiToken: 'pagerduty/api-token',
 } as const;
@@ -96,6 +116,7 @@ export const LOCAL_SECRET_ENV: Record<string, string> = {
   [SECRET.slackBotToken]: 'DISPATCH_SLACK_BOT_TOKEN',
   [SECRET.slackSigningSecret]: 'DISPATCH_SLACK_SIGNING_SECRET',
   [SECRET.githubToken]: 'DISPATCH_GITHUB_TOKEN',
+  [SECRET.githubAppPrivateKey]: 'DISPATCH_GITHUB_APP_PRIVATE_KEY',
   [SECRET.pagerdutyRoutingKey]: 'DISPATCH_PAGERDUTY_ROUTING_KEY',
   [SECRET.pagerdutyApiToken]: 'DISPATCH_PAGERDUTY_API_TOKEN',
 };

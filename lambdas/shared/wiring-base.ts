@@ -45,11 +45,15 @@ function pagerSecret(env: Env): string {
   return env.DISPATCH_PAGERDUTY_MODE === 'rest' ? SECRET.pagerdutyApiToken : SECRET.pagerdutyRoutingKey;
 }
 
+function githubSecret(env: Env): string {
+  return env.DISPATCH_GITHUB_AUTH === 'app' ? SECRET.githubAppPrivateKey : SECRET.githubToken;
+}
+
 /** Secrets each function reads; the stack grants each function exactly these. */
 export const FUNCTION_SECRETS = {
-  incoming: (env: Env) => [SECRET.slackBotToken, SECRET.githubToken, pagerSecret(env)],
+  incoming: (env: Env) => [SECRET.slackBotToken, githubSecret(env), pagerSecret(env)],
   triage: () => [SECRET.slackSigningSecret],
-  triageWorker: (env: Env) => [SECRET.slackBotToken, SECRET.githubToken, pagerSecret(env)],
+  triageWorker: (env: Env) => [SECRET.slackBotToken, githubSecret(env), pagerSecret(env)],
 };
 
 export function basics(env: Env, platform: Platform, service: string) {

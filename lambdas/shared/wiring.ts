@@ -1,4 +1,5 @@
 /** The one place the vendor clients are built: env -> adapters -> the `deps` objects the use cases take. */
+import { GitHubAppToken } from '../adapters/github-app-token.ts';
 import { GitHubIssues } from '../adapters/github-issues.ts';
 import { EventsPager, RestPager } from '../adapters/pagerduty-pager.ts';
 import { SlackChat } from '../adapters/slack-chat.ts';
@@ -16,6 +17,20 @@ interface Vendors {
   chat: Chat;
   tracker: IssueTracker;
   pager: Pager;
+}
+
+/** A token for GitHub: the stored one, or a GitHub App installation token (cached until near expiry). */
+function githubToken(env: Env, secrets: Secrets, clock: Clock): () => Promise<string> {
+  if (env.DISPATCH_GITHUB_AUTH !== 'app') return () => secrets.get(SECRET.githubToken);
+  const app = new GitHubAppToken({
+    appId: env.DISPATCH_GITHUB_APP_ID!,
+    installationId: env.DISPATCH_GITHUB_APP_INSTALLATION_ID!,
+    privateKey: () => secrets.get(SECRET.githubAppPrivateKey),
+    apiUrl: env.DISPATCH_GITHUB_API_URL,
+    timeoutMs: env.DISPATCH_VENDOR_TIMEOUT_MS,
+    clock,
+  });
+  return () => app.token();
 }
 
 function buildVendors(env: Env, secrets: Secrets, clock: Clock): Vendors {
@@ -43,7 +58,7 @@ function buildVendors(env: Env, secrets: Secrets, clock: Clock): Vendors {
     }),
     tracker: new GitHubIssues({
       ...common,
-      token: () => secrets.get(SECRET.githubToken),
+      token: githubToken(env, secrets, clock),
       apiUrl: env.DISPATCH_GITHUB_API_URL,
     }),
     pager,

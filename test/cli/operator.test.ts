@@ -259,3 +259,39 @@ describe('every command has help with an example', () => {
     },
   );
 });
+
+describe('dispatch doctor with a GitHub App', () => {
+  it('checks the app private key by getting an installation token, then the repository', async () => {
+    // Prepare
+    const { generateKeyPairSync } = await import('node:crypto');
+    const pem = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs1', format: 'pem' })
+      .toString();
+    ssm.on(GetParametersCommand).resolves({
+      Parameters: [
+        { Name: '/dispatch/example-rest/slack/bot-token', Value: 'xoxb-1' },
+        { Name: '/dispatch/example-rest/slack/signing-secret', Value: '0123456789abcdef0123456789abcdef' },
+        { Name: '/dispatch/example-rest/github/app-private-key', Value: pem },
+        { Name: '/dispatch/example-rest/pagerduty/api-token', Value: 'pd-token' },
+      ],
+    });
+    nock('https://slack.com').post('/api/auth.test').reply(200, { ok: true, team: 'Acme', user_id: 'UBOT' });
+    nock('https://ghe.example.com')
+      .post('/api/v3/app/installations/7654321/access_tokens')
+      .reply(201, { token: 'ghs_1', expires_at: '2099-01-01T00:00:00Z' })
+      .get('/api/v3/repos/acme/platform-alarms')
+      .matchHeader('authorization', 'token ghs_1')
+      .reply(200, { has_issues: true });
+    nock('https://api.pagerduty.com')
+      .get('/services/PABC123')
+      .matchHeader('authorization', 'Token token=pd-token')
+      .reply(200, { service: {} });
+    const { io, stdout } = fakeIo();
+    // Act
+    const code = await main(['doctor', '--env', 'example-rest'], io);
+    // Assess
+    expect(stdout).toContain('✓ GitHub App 123456 authenticates as installation 7654321');
+    expect(stdout).toContain('✓ PagerDuty API token works and service PABC123 exists');
+    expect(code).toBe(0);
+  });
+});

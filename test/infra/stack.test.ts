@@ -134,6 +134,9 @@ describe('configuration reaches the functions', () => {
       DISPATCH_PAGERDUTY_SERVICE_ID: 'PABC123',
       DISPATCH_PAGERDUTY_FROM: 'oncall@example.com',
       DISPATCH_GITHUB_API_URL: 'https://ghe.example.com/api/v3',
+      DISPATCH_GITHUB_AUTH: 'app',
+      DISPATCH_GITHUB_APP_ID: '123456',
+      DISPATCH_GITHUB_APP_INSTALLATION_ID: '7654321',
     });
   });
 
@@ -160,7 +163,7 @@ describe('least privilege', () => {
     ]);
     expect(ssmResources(example, TRIAGE)).toEqual(['parameter/dispatch/example/slack/signing-secret']);
     expect(ssmResources(rest, WORKER).sort()).toEqual([
-      'parameter/dispatch/example-rest/github/token',
+      'parameter/dispatch/example-rest/github/app-private-key',
       'parameter/dispatch/example-rest/pagerduty/api-token',
       'parameter/dispatch/example-rest/slack/bot-token',
     ]);
