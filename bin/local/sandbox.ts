@@ -12,6 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InProcessJobs } from '../../lambdas/adapters/jobs.ts';
+import { InProcessTimers } from '../../lambdas/adapters/scheduler-timers.ts';
 import { createLedgerTable } from '../../lambdas/adapters/ledger-table.ts';
 import { EnvSecrets } from '../../lambdas/adapters/ssm-secrets.ts';
 import { runTriageJob } from '../../lambdas/core/triage-work.ts';
@@ -116,10 +117,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const parsed = parseEnv(env);
-  const platform = { dynamodb, secrets: new EnvSecrets(secrets), write: options.write ?? (() => {}) };
+  // Prompt deadlines and reminders fire in this process, through the same worker queue as answers.
+  const timers = new InProcessTimers((job) => jobs.enqueue(job));
+  const platform = { dynamodb, secrets: new EnvSecrets(secrets), write: options.write ?? (() => {}), timers };
   const routeDeps = buildRouteDeps(parsed, platform);
   const workDeps = buildTriageWorkDeps(parsed, platform);
-  const jobs = new InProcessJobs((job) => runTriageJob(workDeps, job), {
+  const jobs: InProcessJobs = new InProcessJobs((job) => runTriageJob(workDeps, job), {
     clock: systemClock,
     retryDelayMs: 500,
   });

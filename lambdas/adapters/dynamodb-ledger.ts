@@ -178,6 +178,15 @@ export class DynamoLedger implements Ledger {
     );
   }
 
+  async isDone(key: string, step: string): Promise<boolean> {
+    const out = await this.call(() =>
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
+      ),
+    );
+    return out.Item?.state === 'done';
+  }
+
   async release(key: string, step: string, reason: string): Promise<void> {
     await this.call(() =>
       this.doc

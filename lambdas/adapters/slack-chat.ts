@@ -74,6 +74,7 @@ export class SlackChat implements Chat {
           text: message.text,
           blocks: message.blocks as never,
           ...(message.metadata ? { metadata: message.metadata } : {}),
+          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
           unfurl_links: false,
           unfurl_media: false,
         }),

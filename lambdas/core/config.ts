@@ -14,10 +14,16 @@ export interface RouterConfig {
   heldWaitMs: number;
   /** Parallel DMs in a broadcast. */
   broadcastConcurrency: number;
+  /** Minutes a self-service prompt waits for an answer before it is escalated as "no"; 0 turns deadlines off. */
+  promptDeadlineMinutes: number;
+  /** Whether a reminder DM goes out halfway to the deadline. */
+  promptReminder: boolean;
 }
 
 export const ROUTER_DEFAULTS = {
   leaseMs: 90_000,
   heldWaitMs: 5_000,
   broadcastConcurrency: 20,
+  promptDeadlineMinutes: 240,
+  promptReminder: true,
 } satisfies Partial<RouterConfig>;

@@ -200,6 +200,16 @@ export const SelfServiceAlarmSchema = z
   .object({
     type: z.literal(SS),
     ...common,
+    /** Minutes the user has to answer before Dispatch escalates as if they said no; the environment default otherwise. */
+    responseDeadlineMinutes: optional(
+      z
+        .number({ error: 'expected a number of minutes' })
+        .int({ error: 'expected whole minutes' })
+        .min(1, { error: 'must be at least 1 minute' })
+        .max(10_080, { error: 'must be at most 10080 minutes (7 days)' }),
+    ),
+    /** Whether to remind the user halfway to the deadline; the environment default otherwise. */
+    reminder: optional(z.boolean({ error: 'expected true or false' })),
     users: users(SS),
     body: object(SS, {
       github: githubIssue(SS),

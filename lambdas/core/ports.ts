@@ -11,6 +11,8 @@ export type Block = Record<string, unknown>;
 export interface ChatMessage {
   /** Plain-text fallback for notifications and screen readers. */
   text: string;
+  /** Posts as a reply in the thread of this message (e.g. a reminder under its prompt). */
+  threadTs?: string | undefined;
   blocks: Block[];
   /** Slack message metadata; carries the Dispatch key so a message can be found again after a crash. */
   metadata?: { event_type: string; event_payload: Record<string, string | number | boolean> };
@@ -130,6 +132,8 @@ export interface PromptRecord {
   yesResponse?: string | undefined;
   noResponse?: string | undefined;
   dm?: PostedMessage | undefined;
+  /** When an unanswered prompt is escalated as if answered "no" (epoch ms); none when deadlines are off. */
+  deadline?: number | undefined;
 }
 
 export interface Ledger {
@@ -154,6 +158,8 @@ export interface Ledger {
    */
   claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim>;
   complete(key: string, step: string, result: object): Promise<void>;
+  /** Whether a step is done (a read; claims nothing). */
+  isDone(key: string, step: string): Promise<boolean>;
   /** Gives a claimed step back after a failure; the next claim must reconcile. */
   release(key: string, step: string, reason: string): Promise<void>;
 }
@@ -173,7 +179,19 @@ export type TriageJob =
       dm?: PostedMessage | undefined;
     }
   /** Tell one person something only they see (a stranger's click, a second answer). */
-  | { kind: 'notice'; responseUrl: string; text: string };
+  | { kind: 'notice'; responseUrl: string; text: string }
+  /** The prompt's deadline passed: escalate as if answered "no", unless it was answered. */
+  | { kind: 'deadline'; key: string; occurrence: number }
+  /** Halfway to the deadline: remind the user, unless they answered. */
+  | { kind: 'reminder'; key: string; occurrence: number };
+
+/** One-time timers that run a triage job later (EventBridge Scheduler in AWS). */
+export interface Timers {
+  /** Sets the timer `name` (idempotent: setting it again changes nothing). */
+  set(name: string, at: number, job: TriageJob): Promise<void>;
+  /** Cancels it; a timer that already fired or never existed is fine. */
+  cancel(name: string): Promise<void>;
+}
 
 export interface Jobs {
   /** Hands work to run after Slack has been answered; resolves once the work is safely queued. */

@@ -58,6 +58,14 @@ export interface PromptView {
   /** The button value: the alarm key, looked up in the ledger by the triage. */
   key: string;
   issueUrl?: string | undefined;
+  /** When the prompt is escalated unanswered (epoch ms). */
+  deadline?: number | undefined;
+}
+
+/** A time every reader sees in their own time zone: https://api.slack.com/reference/surfaces/formatting#date-formatting */
+export function slackDate(ms: number): string {
+  const fallback = new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
 }
 
 /** The interactive self-service DM: message, prompt, yes/no buttons, links. */
@@ -83,10 +91,21 @@ export function selfServiceDm(alarm: SelfServiceAlarm, view: PromptView): ChatMe
           button(ACTION_NO, slack.actions?.no ?? DEFAULT_NO, 'danger'),
         ],
       },
-      ...context(linkParts(alarm, view.issueUrl)),
+      ...context([
+        ...(view.deadline
+          ? [`:hourglass: Please answer by ${slackDate(view.deadline)}, or this is escalated.`]
+          : []),
+        ...linkParts(alarm, view.issueUrl),
+      ]),
     ],
     metadata: metadata(view.marker),
   };
+}
+
+/** Halfway to the deadline, under the prompt. */
+export function reminderDm(summary: string, deadline: number, dm: { ts: string }): ChatMessage {
+  const text = `:bell: Reminder: Dispatch is waiting for your answer about "${escapeSlack(summary)}". Please answer the prompt above by ${slackDate(deadline)}, or it is escalated to the on-call responder.`;
+  return { text, threadTs: dm.ts, blocks: sections(text) };
 }
 
 /** The DM after the prompt was answered: the buttons are replaced by the outcome. */

@@ -1,7 +1,7 @@
 /** What routing an alarm did, returned to the handler (logs) and the local runner (HTTP answer). */
 import type { RouterConfig } from './config.ts';
 import type { AlarmType } from './message.ts';
-import type { Chat, IssueRef, IssueTracker, Metrics, PageResult, Pager } from './ports.ts';
+import type { Chat, IssueRef, IssueTracker, Metrics, PageResult, Pager, Timers } from './ports.ts';
 import type { StepDeps } from './steps.ts';
 
 export interface RouteDeps extends StepDeps {
@@ -9,6 +9,7 @@ export interface RouteDeps extends StepDeps {
   tracker: IssueTracker;
   pager: Pager;
   metrics: Metrics;
+  timers: Timers;
   config: RouterConfig;
 }
 

@@ -1,13 +1,29 @@
 /**
  * The slow half of triage, run after Slack was answered: "yes" comments and closes the issue; "no" pages
  * PagerDuty (dedup key = the alarm key), comments with the incident and labels the issue `escalated`. Either way
- * the DM's buttons are replaced by the outcome. Every step is a ledger step, so a retried job repeats nothing.
- * A failure is shown in the DM and thrown, so the job is retried (and dead-lettered if it keeps failing).
+ * the DM's buttons are replaced by the outcome and the prompt's timers are cancelled. Every step is a ledger step,
+ * so a retried job repeats nothing. A failure is shown in the DM and thrown, so the job is retried (and
+ * dead-lettered if it keeps failing).
+ *
+ * Timers: at the deadline an unanswered prompt is answered "no" on the user's behalf (the same conditional write a
+ * click makes, so a click and the deadline cannot both win); halfway there, a reminder goes out under the prompt.
+ * A timer that fires after an answer finds the answer recorded and does nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { DispatchError } from './errors.ts';
-import type { Chat, IssueRef, IssueTracker, Pager, PromptRecord, TriageJob } from './ports.ts';
-import { answeredDm } from './render.ts';
+import type {
+  AlarmRecord,
+  Chat,
+  IssueRef,
+  IssueTracker,
+  Pager,
+  PromptRecord,
+  Timers,
+  TriageJob,
+} from './ports.ts';
+import { answeredDm, reminderDm, slackDate } from './render.ts';
 import { commentOnce, errorText, runStep, type StepDeps } from './steps.ts';
+import { timerName } from './timers.ts';
 
 export const DEFAULT_YES_RESPONSE = 'Thanks for confirming. The alarm is closed.';
 export const DEFAULT_NO_RESPONSE = 'Thanks for telling us. This has been escalated to the on-call responder.';
@@ -17,23 +33,102 @@ export interface TriageWorkDeps extends StepDeps {
   chat: Chat;
   tracker: IssueTracker;
   pager: Pager;
+  timers: Timers;
 }
 
+type AnswerJob = TriageJob & { kind: 'answer' };
+/** An answer to carry out; `timedOut` when the deadline answered for the user. */
+type Answer = AnswerJob & { timedOut?: boolean };
+
 export async function runTriageJob(deps: TriageWorkDeps, job: TriageJob): Promise<void> {
-  if (job.kind === 'notice') {
-    await deps.chat.respond?.(job.responseUrl, {
-      response_type: 'ephemeral',
-      replace_original: false,
-      text: job.text,
-    });
-    return;
+  switch (job.kind) {
+    case 'notice':
+      await deps.chat.respond?.(job.responseUrl, {
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: job.text,
+      });
+      return;
+    case 'answer':
+      return carryOut(deps, job);
+    case 'deadline':
+      return onDeadline(deps, job);
+    case 'reminder':
+      return remind(deps, job);
   }
-  const log = deps.log.with({ alarmKey: job.key, answer: job.answer, slackUser: job.userId });
+}
+
+async function currentPrompt(deps: TriageWorkDeps, job: { key: string; occurrence: number }) {
   const record = await deps.ledger.get(job.key);
   if (!record || record.occurrence !== job.occurrence || !record.prompt) {
-    log.warn('answer belongs to an occurrence that is gone; nothing to do');
-    return;
+    deps.log.warn('job belongs to an occurrence that is gone; nothing to do', {
+      alarmKey: job.key,
+      kind: 'job',
+    });
+    return undefined;
   }
+  return record as AlarmRecord & { prompt: PromptRecord };
+}
+
+async function onDeadline(deps: TriageWorkDeps, job: TriageJob & { kind: 'deadline' }): Promise<void> {
+  const record = await currentPrompt(deps, job);
+  if (!record) return;
+  const step = `o${job.occurrence}:answer`;
+  const claim = await deps.ledger.claim(job.key, step, deps.config.leaseMs, randomUUID());
+  const at = deps.clock.now();
+  if (claim.status === 'won') {
+    await deps.ledger.complete(job.key, step, {
+      answer: 'no',
+      userId: record.prompt.slackUserId,
+      at,
+      timedOut: true,
+    });
+    deps.log.info('prompt unanswered at its deadline: escalating as "no"', { alarmKey: job.key });
+    return carryOut(deps, {
+      kind: 'answer',
+      key: job.key,
+      occurrence: job.occurrence,
+      answer: 'no',
+      userId: record.prompt.slackUserId,
+      at,
+      timedOut: true,
+    });
+  }
+  const first =
+    claim.status === 'done'
+      ? (claim.result as { timedOut?: boolean; answer?: string; at?: number })
+      : undefined;
+  // The deadline's own earlier attempt won but did not finish: finish it. A user's answer: nothing to do.
+  if (first?.timedOut && first.answer === 'no') {
+    return carryOut(deps, {
+      kind: 'answer',
+      key: job.key,
+      occurrence: job.occurrence,
+      answer: 'no',
+      userId: record.prompt.slackUserId,
+      at: first.at ?? at,
+      timedOut: true,
+    });
+  }
+  deps.log.info('deadline passed after an answer; nothing to do', { alarmKey: job.key });
+}
+
+async function remind(deps: TriageWorkDeps, job: TriageJob & { kind: 'reminder' }): Promise<void> {
+  const record = await currentPrompt(deps, job);
+  const { prompt } = record ?? {};
+  if (!record || !prompt?.dm || prompt.deadline === undefined) return;
+  if (await deps.ledger.isDone(job.key, `o${job.occurrence}:answer`)) return;
+  await runStep(deps, job.key, `o${job.occurrence}:reminder`, {
+    run: async () => ({
+      ...(await deps.chat.post(prompt.slackUserId, reminderDm(prompt.summary, prompt.deadline!, prompt.dm!))),
+    }),
+  });
+}
+
+async function carryOut(deps: TriageWorkDeps, job: Answer): Promise<void> {
+  const log = deps.log.with({ alarmKey: job.key, answer: job.answer, slackUser: job.userId });
+  const record = await currentPrompt(deps, job);
+  if (!record) return;
   const prompt = record.prompt;
   const dm = prompt.dm ?? job.dm;
   try {
@@ -45,17 +140,20 @@ export async function runTriageJob(deps: TriageWorkDeps, job: TriageJob): Promis
     if (job.answer === 'yes') await closeAsAnswered(deps, job, record.issue, prompt);
     else await escalate(deps, job, record.issue, prompt);
     if (dm) {
-      const text =
-        job.answer === 'yes'
-          ? (prompt.yesResponse ?? DEFAULT_YES_RESPONSE)
-          : (prompt.noResponse ?? DEFAULT_NO_RESPONSE);
       await runStep(deps, job.key, `o${job.occurrence}:${job.answer}:dm`, {
         run: async () => {
-          await deps.chat.update(dm, answeredDm(prompt.message, text, record.issue?.url));
+          await deps.chat.update(dm, answeredDm(prompt.message, outcomeText(job, prompt), record.issue?.url));
           return {};
         },
       });
     }
+    await runStep(deps, job.key, `o${job.occurrence}:timers-cancelled`, {
+      run: async () => {
+        await deps.timers.cancel(timerName('deadline', job.key, job.occurrence));
+        await deps.timers.cancel(timerName('reminder', job.key, job.occurrence));
+        return {};
+      },
+    });
     log.info(job.answer === 'yes' ? 'answer carried out: issue closed' : 'answer carried out: escalated');
   } catch (error) {
     log.error('answer not carried out yet; it is retried', { error });
@@ -70,16 +168,20 @@ export async function runTriageJob(deps: TriageWorkDeps, job: TriageJob): Promis
   }
 }
 
+function outcomeText(job: Answer, prompt: PromptRecord): string {
+  if (job.timedOut) {
+    return `:alarm_clock: No answer by ${slackDate(prompt.deadline ?? job.at)}, so this was escalated to the on-call responder.`;
+  }
+  return job.answer === 'yes'
+    ? (prompt.yesResponse ?? DEFAULT_YES_RESPONSE)
+    : (prompt.noResponse ?? DEFAULT_NO_RESPONSE);
+}
+
 function who(job: { userId: string; at: number }): string {
   return `Slack user \`${job.userId}\` at ${new Date(job.at).toISOString()}`;
 }
 
-async function closeAsAnswered(
-  deps: TriageWorkDeps,
-  job: TriageJob & { kind: 'answer' },
-  issue: IssueRef,
-  prompt: PromptRecord,
-) {
+async function closeAsAnswered(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prompt: PromptRecord) {
   const o = `o${job.occurrence}`;
   await commentOnce(
     deps,
@@ -96,33 +198,30 @@ async function closeAsAnswered(
   });
 }
 
-async function escalate(
-  deps: TriageWorkDeps,
-  job: TriageJob & { kind: 'answer' },
-  issue: IssueRef,
-  prompt: PromptRecord,
-) {
+async function escalate(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prompt: PromptRecord) {
   const o = `o${job.occurrence}`;
+  const why = job.timedOut ? 'the user did not answer in time' : 'the user says it was not them';
   const { result: page } = await runStep(deps, job.key, `${o}:no:page`, {
     run: async () => ({
       ...(await deps.pager.trigger({
         dedupKey: job.key,
-        summary: `${prompt.summary}: the user says it was not them`.slice(0, 1024),
+        summary: `${prompt.summary}: ${why}`.slice(0, 1024),
         severity: prompt.severity,
         service: prompt.service,
-        details: { issue: issue.url, answeredBy: job.userId, answeredAt: new Date(job.at).toISOString() },
+        details: {
+          issue: issue.url,
+          answeredBy: job.timedOut ? 'deadline' : job.userId,
+          answeredAt: new Date(job.at).toISOString(),
+        },
         links: [{ href: issue.url, text: 'GitHub issue (audit trail)' }],
       })),
     }),
   });
   const incident = page.incidentUrl ? `: ${page.incidentUrl}` : ` (dedup key \`${page.dedupKey}\`)`;
-  await commentOnce(
-    deps,
-    job.key,
-    `${o}:no:comment`,
-    issue,
-    `:rotating_light: Answered **no** ("${prompt.noLabel}") by ${who(job)}. Escalated to PagerDuty${incident}.`,
-  );
+  const text = job.timedOut
+    ? `:alarm_clock: No answer from Slack user \`${job.userId}\` by ${new Date(prompt.deadline ?? job.at).toISOString()}: escalated to PagerDuty as if they had answered **no**${incident}.`
+    : `:rotating_light: Answered **no** ("${prompt.noLabel}") by ${who(job)}. Escalated to PagerDuty${incident}.`;
+  await commentOnce(deps, job.key, `${o}:no:comment`, issue, text);
   await runStep(deps, job.key, `${o}:no:label`, {
     run: async () => {
       await deps.tracker.addLabels(issue, [ESCALATED_LABEL]);

@@ -61,6 +61,14 @@ export const EnvSchema = z
     DISPATCH_VENDOR_TIMEOUT_MS: int(100, 5_000),
     DISPATCH_LEASE_MS: int(1_000, ROUTER_DEFAULTS.leaseMs),
     DISPATCH_BROADCAST_CONCURRENCY: int(1, ROUTER_DEFAULTS.broadcastConcurrency),
+    DISPATCH_PROMPT_DEADLINE_MINUTES: int(0, ROUTER_DEFAULTS.promptDeadlineMinutes),
+    DISPATCH_PROMPT_REMINDER: z
+      .enum(['true', 'false'], { error: 'must be "true" or "false"' })
+      .default('true'),
+    /** EventBridge Scheduler group, role and target for prompt deadlines (set by the stack). */
+    DISPATCH_SCHEDULE_GROUP: z.string().min(1).optional(),
+    DISPATCH_SCHEDULER_ROLE_ARN: z.string().startsWith('arn:').optional(),
+    DISPATCH_TRIAGE_WORKER_ARN: z.string().startsWith('arn:').optional(),
   })
   .superRefine((env, ctx) => {
     const needs = (when: boolean, names: (keyof typeof env)[], condition: string) => {
@@ -98,6 +106,8 @@ export function routerConfig(env: Env): RouterConfig {
     leaseMs: env.DISPATCH_LEASE_MS,
     heldWaitMs: ROUTER_DEFAULTS.heldWaitMs,
     broadcastConcurrency: env.DISPATCH_BROADCAST_CONCURRENCY,
+    promptDeadlineMinutes: env.DISPATCH_PROMPT_DEADLINE_MINUTES,
+    promptReminder: env.DISPATCH_PROMPT_REMINDER === 'true',
   };
 }
 

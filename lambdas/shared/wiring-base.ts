@@ -6,7 +6,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoLedger } from '../adapters/dynamodb-ledger.ts';
 import { EnvSecrets, SsmSecrets, type Secrets } from '../adapters/ssm-secrets.ts';
-import type { Clock, Jobs, Log } from '../core/ports.ts';
+import type { Clock, Jobs, Log, Timers } from '../core/ports.ts';
+import { NoTimers, SchedulerTimers } from '../adapters/scheduler-timers.ts';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LOCAL_SECRET_ENV, SECRET, parseEnv, routerConfig, type Env } from './env.ts';
 import { jsonLogger, systemClock } from './logger.ts';
 
@@ -15,6 +17,7 @@ export interface Platform {
   secrets?: Secrets;
   dynamodb?: DynamoDBClient;
   jobs?: Jobs;
+  timers?: Timers;
   /** Environment the local secrets are read from (process.env by default). */
   source?: Record<string, string | undefined>;
   /** Where log and metric lines go (stdout by default). */
@@ -78,4 +81,18 @@ export function asEnv(source: Env | Record<string, string | undefined>): Env {
   return 'DISPATCH_VENDOR_TIMEOUT_MS' in source && typeof source.DISPATCH_VENDOR_TIMEOUT_MS === 'number'
     ? (source as Env)
     : parseEnv(source as Record<string, string | undefined>);
+}
+
+/** Prompt timers: EventBridge Scheduler when the stack configured it, else what the platform gives, else none. */
+export function buildTimers(env: Env, platform: Platform, log: Log): Timers {
+  if (platform.timers) return platform.timers;
+  const {
+    DISPATCH_SCHEDULE_GROUP: group,
+    DISPATCH_SCHEDULER_ROLE_ARN: roleArn,
+    DISPATCH_TRIAGE_WORKER_ARN: workerArn,
+  } = env;
+  if (group && roleArn && workerArn) {
+    return new SchedulerTimers(new SchedulerClient(AWS_CLIENT_OPTIONS), { group, roleArn, workerArn });
+  }
+  return new NoTimers(log);
 }

@@ -9,7 +9,7 @@ import type { RouteDeps } from '../core/route.ts';
 import type { TriageWorkDeps } from '../core/triage-work.ts';
 import { SECRET, type Env } from './env.ts';
 import { emfMetrics } from './logger.ts';
-import { FUNCTION_SECRETS, asEnv, basics, buildSecrets, type Platform } from './wiring-base.ts';
+import { FUNCTION_SECRETS, asEnv, basics, buildSecrets, buildTimers, type Platform } from './wiring-base.ts';
 
 export type { Platform } from './wiring-base.ts';
 
@@ -71,6 +71,7 @@ export function buildRouteDeps(env: Env, platform: Platform = {}): RouteDeps {
   return {
     ...base,
     metrics: emfMetrics('Dispatch', platform.write),
+    timers: buildTimers(env, platform, base.log),
     ...buildVendors(env, secrets, base.clock),
   };
 }
@@ -82,5 +83,5 @@ export function buildTriageWorkDeps(
   const env = asEnv(source);
   const base = basics(env, platform, 'dispatch-triage-worker');
   const secrets = buildSecrets(env, FUNCTION_SECRETS.triageWorker(env), platform);
-  return { ...base, ...buildVendors(env, secrets, base.clock) };
+  return { ...base, timers: buildTimers(env, platform, base.log), ...buildVendors(env, secrets, base.clock) };
 }

@@ -95,6 +95,19 @@ describe.each(implementations)('ledger contract: %s', (_name, make) => {
     expect(other.status).toBe('held');
   });
 
+  it('tells whether a step is done without claiming it', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.claim('k', 'claimed', 60_000, 'owner-a');
+    await ledger.claim('k', 'finished', 60_000, 'owner-a');
+    await ledger.complete('k', 'finished', {});
+    // Act
+    const states = await Promise.all(['never', 'claimed', 'finished'].map((s) => ledger.isDone('k', s)));
+    // Assess
+    expect(states).toEqual([false, false, true]);
+    expect((await ledger.claim('k', 'never', 60_000, 'owner-b')).status).toBe('won');
+  });
+
   it('never lets a release undo a completed step', async () => {
     // Prepare
     const ledger = await make(new FakeClock());

@@ -68,6 +68,10 @@ export class MemoryLedger implements Ledger {
     this.steps.set(`${key}|${step}`, { state: 'done', result: structuredClone(result) });
   }
 
+  async isDone(key: string, step: string): Promise<boolean> {
+    return this.steps.get(`${key}|${step}`)?.state === 'done';
+  }
+
   async release(key: string, step: string, reason: string): Promise<void> {
     const id = `${key}|${step}`;
     const existing = this.steps.get(id);

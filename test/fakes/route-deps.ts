@@ -3,7 +3,7 @@ import type { RouterConfig } from '../../lambdas/core/config.ts';
 import type { RouteDeps } from '../../lambdas/core/route.ts';
 import { FakeClock } from './clock.ts';
 import { MemoryLedger } from './memory-ledger.ts';
-import { FakeChat, FakePager, FakeTracker, MemoryLog, MemoryMetrics } from './vendors.ts';
+import { FakeChat, FakePager, FakeTimers, FakeTracker, MemoryLog, MemoryMetrics } from './vendors.ts';
 
 export const testConfig: RouterConfig = {
   githubOwner: 'acme',
@@ -13,6 +13,8 @@ export const testConfig: RouterConfig = {
   leaseMs: 60_000,
   heldWaitMs: 2_000,
   broadcastConcurrency: 4,
+  promptDeadlineMinutes: 240,
+  promptReminder: true,
 };
 
 export function fakeDeps() {
@@ -26,6 +28,7 @@ export function fakeDeps() {
     pager: new FakePager(),
     log: new MemoryLog(),
     metrics: new MemoryMetrics(),
+    timers: new FakeTimers(),
   } satisfies RouteDeps;
   return deps;
 }

@@ -13,6 +13,8 @@ import type {
   Pager,
   PostedMessage,
   Repo,
+  Timers,
+  TriageJob,
 } from '../../lambdas/core/ports.ts';
 
 type Failure = () => Error | undefined;
@@ -169,3 +171,19 @@ export const slackRefused = (reason: string) =>
   new VendorError('slack', `chat.postMessage failed: ${reason}`, { retryable: false });
 export const transient = (vendor: 'slack' | 'github' | 'pagerduty') =>
   new VendorError(vendor, 'answered HTTP 503', { retryable: true, status: 503 });
+
+export class FakeTimers implements Timers {
+  readonly set_: Map<string, { at: number; job: TriageJob }> = new Map();
+  readonly cancelled: string[] = [];
+  async set(name: string, at: number, job: TriageJob): Promise<void> {
+    if (!this.set_.has(name)) this.set_.set(name, { at, job });
+  }
+  async cancel(name: string): Promise<void> {
+    this.cancelled.push(name);
+    this.set_.delete(name);
+  }
+  /** The job of the timer of this kind, as the scheduler would deliver it. */
+  job(kind: 'deadline' | 'reminder'): TriageJob | undefined {
+    return [...this.set_.entries()].find(([n]) => n.startsWith(`${kind}-`))?.[1].job;
+  }
+}

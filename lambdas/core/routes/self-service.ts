@@ -3,6 +3,7 @@
  * human does not wait for the audit trail) and gains the issue link by an update once the issue exists.
  */
 import { alarmKey, resolveRepo } from '../keys.ts';
+import { timerName } from '../timers.ts';
 import type { SelfServiceAlarm, User } from '../message.ts';
 import type { PromptRecord } from '../ports.ts';
 import { DEFAULT_NO, DEFAULT_YES, issueBody, mention, selfServiceDm } from '../render.ts';
@@ -30,7 +31,8 @@ export async function routeSelfServiceUser(
   const channel = deps.config.slackDefaultChannel;
   const fallbackReason = `No Slack ID was given for this alarm's user, so it came to ${channel} without the prompt.`;
 
-  const prompt: PromptRecord | undefined =
+  const minutes = alarm.responseDeadlineMinutes ?? deps.config.promptDeadlineMinutes;
+  const fresh: PromptRecord | undefined =
     slackId === undefined
       ? undefined
       : {
@@ -43,9 +45,11 @@ export async function routeSelfServiceUser(
           noLabel: alarm.body.slack.actions?.no ?? DEFAULT_NO,
           yesResponse: alarm.body.slack.actions?.yes_response,
           noResponse: alarm.body.slack.actions?.no_response,
+          deadline: minutes > 0 ? deps.clock.now() + minutes * 60_000 : undefined,
         };
-  // Recorded before the DM exists, so a click always finds who may answer it.
-  if (prompt && !occ.record.prompt) await deps.ledger.annotate(key, occ.record.occurrence, { prompt });
+  // Recorded before the DM exists, so a click always finds who may answer it; a retry keeps the first record.
+  const prompt = occ.record.prompt ?? fresh;
+  if (fresh && !occ.record.prompt) await deps.ledger.annotate(key, occ.record.occurrence, { prompt: fresh });
 
   const lines = [mention(user?.github, deps.config.githubDefaultUser)];
   if (!slackId) lines.push('', `_${fallbackReason}_`);
@@ -69,7 +73,12 @@ export async function routeSelfServiceUser(
         sendDm(deps, {
           alarm,
           to: slackId,
-          message: selfServiceDm(alarm, { key, marker, issueUrl: occ.record.issue?.url }),
+          message: selfServiceDm(alarm, {
+            key,
+            marker,
+            issueUrl: occ.record.issue?.url,
+            deadline: prompt?.deadline,
+          }),
           fallbackText: alarm.body.slack.message,
           fallbackReason,
           marker,
@@ -109,12 +118,43 @@ export async function routeSelfServiceUser(
       run: async () => {
         await deps.chat.update(
           { channel: dm.channel!, ts: dm.ts! },
-          selfServiceDm(alarm, { key, marker, issueUrl: issue.url }),
+          selfServiceDm(alarm, { key, marker, issueUrl: issue.url, deadline: prompt?.deadline }),
         );
         return {};
       },
     });
+    if (prompt?.deadline !== undefined)
+      await setTimers(deps, alarm, key, occ.record.occurrence, prompt.deadline, minutes);
   }
   log.info('self-service delivered', { issue: issue.url, dm: dm.channel, suppressed: occ.suppressed });
   return delivery;
+}
+
+/** The prompt's deadline (escalate as "no") and, halfway there, its reminder. */
+async function setTimers(
+  deps: RouteDeps,
+  alarm: SelfServiceAlarm,
+  key: string,
+  occurrence: number,
+  deadline: number,
+  minutes: number,
+): Promise<void> {
+  await runStep(deps, key, `o${occurrence}:timers`, {
+    run: async () => {
+      await deps.timers.set(timerName('deadline', key, occurrence), deadline, {
+        kind: 'deadline',
+        key,
+        occurrence,
+      });
+      if (alarm.reminder ?? deps.config.promptReminder) {
+        const halfway = deadline - minutes * 30_000;
+        await deps.timers.set(timerName('reminder', key, occurrence), halfway, {
+          kind: 'reminder',
+          key,
+          occurrence,
+        });
+      }
+      return {};
+    },
+  });
 }
