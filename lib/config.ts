@@ -100,6 +100,13 @@ export const EnvironmentConfigSchema = z.object({
       topicArn: z.string().startsWith('arn:aws', { error: 'must be an SNS topic ARN' }).optional(),
     })
     .default({}),
+  /** Self-service prompts: minutes before an unanswered prompt is escalated as "no" (0: never), and a reminder halfway. */
+  prompts: z
+    .object({
+      deadlineMinutes: z.number().int().min(0).max(10_080).default(240),
+      reminder: z.boolean().default(true),
+    })
+    .default({ deadlineMinutes: 240, reminder: true }),
   /** Days a dead-lettered alarm is kept (SQS allows at most 14). */
   dlqRetentionDays: z.number().int().min(1).max(14).default(14),
 });

@@ -6,6 +6,7 @@ import type { EnvironmentConfig } from './config.ts';
 import { Incoming } from './constructs/incoming.ts';
 import { Ledger } from './constructs/ledger.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { PromptTimers } from './constructs/prompt-timers.ts';
 import { grantSecrets } from './constructs/secret-access.ts';
 import { TriageApi } from './constructs/triage-api.ts';
 
@@ -19,6 +20,7 @@ export class DispatchStack extends Stack {
   readonly triage: TriageApi;
   readonly ledger: Ledger;
   readonly monitoring: Monitoring;
+  readonly timers: PromptTimers;
 
   constructor(scope: Construct, id: string, props: DispatchStackProps) {
     super(scope, id, props);
@@ -55,6 +57,21 @@ export class DispatchStack extends Stack {
     grantSecrets(this.triage.worker.role, ssmPrefix, vendorSecrets, config.ssmKmsKeyArn);
     grantSecrets(this.triage.fn.role, ssmPrefix, [SECRET.slackSigningSecret], config.ssmKmsKeyArn);
     for (const fn of [this.incoming.fn, this.triage.fn, this.triage.worker]) this.ledger.grantLedger(fn.role);
+
+    this.timers = new PromptTimers(this, 'PromptTimers', {
+      groupName: `dispatch-${props.envName}`,
+      worker: this.triage.worker.fn,
+    });
+    const timerEnvironment = this.timers.environment(this.triage.worker.fn.functionArn);
+    for (const [name, value] of Object.entries(timerEnvironment))
+      this.incoming.fn.fn.addEnvironment(name, value);
+    // The worker only cancels timers: it needs the group, not its own ARN (which would make a cycle).
+    this.triage.worker.fn.addEnvironment(
+      'DISPATCH_SCHEDULE_GROUP',
+      timerEnvironment.DISPATCH_SCHEDULE_GROUP!,
+    );
+    this.timers.grantSet(this.incoming.fn.role);
+    this.timers.grantCancel(this.triage.worker.role);
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       functions: {
@@ -119,6 +136,8 @@ export function functionEnvironment(
     DISPATCH_LEDGER_TABLE: table,
     DISPATCH_SSM_PREFIX: ssmPrefix,
     DISPATCH_VENDOR_TIMEOUT_MS: '5000',
+    DISPATCH_PROMPT_DEADLINE_MINUTES: String(config.prompts.deadlineMinutes),
+    DISPATCH_PROMPT_REMINDER: String(config.prompts.reminder),
     ...Object.fromEntries(Object.entries(optional).filter((e): e is [string, string] => e[1] !== undefined)),
   };
 }

@@ -9,14 +9,14 @@ import {
   ResourceNotFoundException,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { VendorError } from '../core/errors.ts';
+import { ConfigError, VendorError } from '../core/errors.ts';
 import type { Log, Timers, TriageJob } from '../core/ports.ts';
 
 export interface SchedulerTimersOptions {
   group: string;
-  /** The role EventBridge Scheduler assumes to invoke the worker. */
-  roleArn: string;
-  workerArn: string;
+  /** The role EventBridge Scheduler assumes to invoke the worker (needed to set timers, not to cancel them). */
+  roleArn?: string | undefined;
+  workerArn?: string | undefined;
 }
 
 /** `at(yyyy-mm-ddThh:mm:ss)` in UTC, to the second; a time in the past fires at once. */
@@ -31,6 +31,11 @@ export class SchedulerTimers implements Timers {
   ) {}
 
   async set(name: string, at: number, job: TriageJob): Promise<void> {
+    if (!this.options.roleArn || !this.options.workerArn) {
+      throw new ConfigError(
+        'DISPATCH_SCHEDULER_ROLE_ARN and DISPATCH_TRIAGE_WORKER_ARN are needed to set prompt timers',
+      );
+    }
     try {
       await this.scheduler.send(
         new CreateScheduleCommand({
@@ -106,9 +111,7 @@ export class NoTimers implements Timers {
   async set(): Promise<void> {
     if (!this.warned) {
       this.warned = true;
-      this.log.warn(
-        'prompt deadlines are off: DISPATCH_SCHEDULE_GROUP, DISPATCH_SCHEDULER_ROLE_ARN or DISPATCH_TRIAGE_WORKER_ARN is not set',
-      );
+      this.log.warn('prompt deadlines are off: DISPATCH_SCHEDULE_GROUP is not set');
     }
   }
   async cancel(): Promise<void> {}

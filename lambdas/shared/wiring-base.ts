@@ -83,7 +83,7 @@ export function asEnv(source: Env | Record<string, string | undefined>): Env {
     : parseEnv(source as Record<string, string | undefined>);
 }
 
-/** Prompt timers: EventBridge Scheduler when the stack configured it, else what the platform gives, else none. */
+/** Prompt timers: EventBridge Scheduler when the stack named its group, else what the platform gives, else none. */
 export function buildTimers(env: Env, platform: Platform, log: Log): Timers {
   if (platform.timers) return platform.timers;
   const {
@@ -91,8 +91,7 @@ export function buildTimers(env: Env, platform: Platform, log: Log): Timers {
     DISPATCH_SCHEDULER_ROLE_ARN: roleArn,
     DISPATCH_TRIAGE_WORKER_ARN: workerArn,
   } = env;
-  if (group && roleArn && workerArn) {
+  if (group)
     return new SchedulerTimers(new SchedulerClient(AWS_CLIENT_OPTIONS), { group, roleArn, workerArn });
-  }
   return new NoTimers(log);
 }

@@ -219,6 +219,53 @@ describe('the ledger', () => {
   });
 });
 
+describe('prompt timers', () => {
+  it('lets the incoming function set schedules in its own group, and the worker cancel them', () => {
+    const schedules = (fn: string) =>
+      policyOf(example, fn)
+        .filter((s) => JSON.stringify(s.Action).includes('scheduler:'))
+        .map((s) => [s.Action, JSON.stringify(s.Resource).includes('schedule/dispatch-example/*')]);
+    expect(schedules(INCOMING)).toEqual([['scheduler:CreateSchedule', true]]);
+    expect(schedules(WORKER)).toEqual([['scheduler:DeleteSchedule', true]]);
+    expect(schedules(TRIAGE)).toEqual([]);
+    expect(policyOf(example, INCOMING).some((s) => s.Action === 'iam:PassRole')).toBe(true);
+  });
+
+  it('has a schedule group and a scheduler role that may invoke the worker only', () => {
+    example.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'dispatch-example' });
+    const role = Object.entries(example.findResources('AWS::IAM::Role')).find(([, r]) =>
+      JSON.stringify(r).includes('scheduler.amazonaws.com'),
+    );
+    expect(role).toBeDefined();
+    const statements = Object.values(
+      example.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role![0] }] } }),
+    ).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } } })
+          .Properties.PolicyDocument.Statement,
+    );
+    expect(statements.map((s) => s.Action)).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(statements[0]!.Resource)).toContain(functionByDescription(example, WORKER).id);
+  });
+
+  it('tells the functions where timers go and the default deadline', () => {
+    const incoming = (
+      functionByDescription(example, INCOMING).props.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(incoming).toMatchObject({
+      DISPATCH_SCHEDULE_GROUP: 'dispatch-example',
+      DISPATCH_SCHEDULER_ROLE_ARN: expect.anything(),
+      DISPATCH_TRIAGE_WORKER_ARN: expect.anything(),
+      DISPATCH_PROMPT_DEADLINE_MINUTES: '240',
+      DISPATCH_PROMPT_REMINDER: 'true',
+    });
+    const worker = (
+      functionByDescription(example, WORKER).props.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(worker.DISPATCH_SCHEDULE_GROUP).toBe('dispatch-example');
+  });
+});
+
 describe('monitoring', () => {
   it('alarms on errors and throttles of each function, dead letters and API 5xx, into the ops topic', () => {
     // Prepare
