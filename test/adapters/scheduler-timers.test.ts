@@ -48,7 +48,9 @@ describe('SchedulerTimers', () => {
 
   it('treats a schedule that already exists as set (a retried step)', async () => {
     // Prepare
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     // Act / Assess
     await expect(
       new SchedulerTimers(new SchedulerClient({}), options).set('deadline-1', 0, job),
@@ -59,7 +61,7 @@ describe('SchedulerTimers', () => {
     // Prepare
     scheduler
       .on(DeleteScheduleCommand)
-      .rejectsOnce(new ResourceNotFoundException({ message: 'gone', $metadata: {} }))
+      .rejectsOnce(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }))
       .resolves({});
     const timers = new SchedulerTimers(new SchedulerClient({}), { group: 'dispatch-prod' });
     // Act
