@@ -178,6 +178,103 @@ export class DynamoLedger implements Ledger {
     );
   }
 
+  async takeSlot(key: string, slot: string, windowMs: number, owner: string): Promise<boolean> {
+    const now = this.clock.now();
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: `slot#${slot}` },
+          UpdateExpression: 'SET #owner = :owner, takenAt = :now, expiresAt = :ttl',
+          ConditionExpression: 'attribute_not_exists(pk) OR takenAt < :since OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner, ':now': now, ':since': now - windowMs, ':ttl': this.expiresAt() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw ledgerError(error);
+    }
+  }
+
+  async increment(key: string, counter: string): Promise<number> {
+    const out = await this.call(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: `counter#${counter}` },
+          UpdateExpression: 'ADD #value :one SET expiresAt = :ttl',
+          ExpressionAttributeNames: { '#value': 'value' },
+          ExpressionAttributeValues: { ':one': 1, ':ttl': this.expiresAt() },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    );
+    return out.Attributes?.value as number;
+  }
+
+  async incrementBelow(key: string, counter: string, limit: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: `counter#${counter}` },
+          UpdateExpression: 'ADD #value :one SET expiresAt = :ttl',
+          ConditionExpression: 'attribute_not_exists(#value) OR #value < :limit',
+          ExpressionAttributeNames: { '#value': 'value' },
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': this.expiresAt() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw ledgerError(error);
+    }
+  }
+
+  async append(key: string, list: string, entry: string, max: number): Promise<number> {
+    const out = await this.call(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: `list#${list}` },
+          UpdateExpression: 'ADD #total :one SET expiresAt = :ttl',
+          ExpressionAttributeNames: { '#total': 'total' },
+          ExpressionAttributeValues: { ':one': 1, ':ttl': this.expiresAt() },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    );
+    const total = out.Attributes?.total as number;
+    if (total <= max) {
+      // Entries are kept by position, so a list never outgrows its item.
+      await this.call(() =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: key, sk: `list#${list}` },
+            UpdateExpression: 'SET #entry = :entry',
+            ExpressionAttributeNames: { '#entry': `e${total}` },
+            ExpressionAttributeValues: { ':entry': entry },
+          }),
+        ),
+      );
+    }
+    return total;
+  }
+
+  async readList(key: string, list: string): Promise<string[]> {
+    const out = await this.call(() =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: key, sk: `list#${list}` }, ConsistentRead: true })),
+    );
+    const item = out.Item ?? {};
+    return Object.keys(item)
+      .filter((k) => /^e\d+$/.test(k))
+      .sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)))
+      .map((k) => item[k] as string);
+  }
+
   async isDone(key: string, step: string): Promise<boolean> {
     const out = await this.call(() =>
       this.doc.send(

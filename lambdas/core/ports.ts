@@ -158,6 +158,18 @@ export interface Ledger {
    */
   claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim>;
   complete(key: string, step: string, result: object): Promise<void>;
+  /**
+   * Storm control. Takes the time slot `slot` of `key` for `owner`: true when it was free (never taken, or taken
+   * more than `windowMs` ago) or is already this owner's; false while another owner holds it.
+   */
+  takeSlot(key: string, slot: string, windowMs: number, owner: string): Promise<boolean>;
+  /** Adds one to a counter and returns its new value. */
+  increment(key: string, counter: string): Promise<number>;
+  /** Adds one to a counter only while it is below `limit`; false once the limit is reached. */
+  incrementBelow(key: string, counter: string, limit: number): Promise<boolean>;
+  /** Appends to a list (kept to its first `max` entries) and returns how many were appended in all. */
+  append(key: string, list: string, entry: string, max: number): Promise<number>;
+  readList(key: string, list: string): Promise<string[]>;
   /** Whether a step is done (a read; claims nothing). */
   isDone(key: string, step: string): Promise<boolean>;
   /** Gives a claimed step back after a failure; the next claim must reconcile. */

@@ -108,6 +108,44 @@ describe.each(implementations)('ledger contract: %s', (_name, make) => {
     expect((await ledger.claim('k', 'never', 60_000, 'owner-b')).status).toBe('won');
   });
 
+  it('gives a time slot to one owner per window, and back to the same owner on a retry', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const ledger = await make(clock);
+    // Act
+    const first = await ledger.takeSlot('k', 'notify', 60_000, 'm1');
+    const again = await ledger.takeSlot('k', 'notify', 60_000, 'm1');
+    const other = await ledger.takeSlot('k', 'notify', 60_000, 'm2');
+    clock.advance(60_001);
+    const later = await ledger.takeSlot('k', 'notify', 60_000, 'm2');
+    // Assess
+    expect([first, again, other, later]).toEqual([true, true, false, true]);
+  });
+
+  it('counts, and counts below a limit only', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    // Act
+    const counts = [await ledger.increment('k', 'seen'), await ledger.increment('k', 'seen')];
+    const capped = [];
+    for (let i = 0; i < 4; i++) capped.push(await ledger.incrementBelow('u', 'dms', 3));
+    // Assess
+    expect(counts).toEqual([1, 2]);
+    expect(capped).toEqual([true, true, true, false]);
+  });
+
+  it('appends to a list, keeping the first entries, and reports the total', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    // Act
+    const totals = [];
+    for (const e of ['a', 'b', 'c']) totals.push(await ledger.append('u', 'held', e, 2));
+    // Assess
+    expect(totals).toEqual([1, 2, 3]);
+    expect(await ledger.readList('u', 'held')).toEqual(['a', 'b']);
+    expect(await ledger.readList('u', 'none')).toEqual([]);
+  });
+
   it('never lets a release undo a completed step', async () => {
     // Prepare
     const ledger = await make(new FakeClock());

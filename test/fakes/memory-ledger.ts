@@ -68,6 +68,46 @@ export class MemoryLedger implements Ledger {
     this.steps.set(`${key}|${step}`, { state: 'done', result: structuredClone(result) });
   }
 
+  readonly slots = new Map<string, { owner: string; at: number }>();
+  readonly counters = new Map<string, number>();
+  readonly lists = new Map<string, { entries: string[]; total: number }>();
+
+  async takeSlot(key: string, slot: string, windowMs: number, owner: string): Promise<boolean> {
+    const id = `${key}|${slot}`;
+    const now = this.clock.now();
+    const held = this.slots.get(id);
+    if (held && held.owner !== owner && held.at > now - windowMs) return false;
+    if (!held || held.owner !== owner) this.slots.set(id, { owner, at: now });
+    return true;
+  }
+
+  async increment(key: string, counter: string): Promise<number> {
+    const id = `${key}|${counter}`;
+    const value = (this.counters.get(id) ?? 0) + 1;
+    this.counters.set(id, value);
+    return value;
+  }
+
+  async incrementBelow(key: string, counter: string, limit: number): Promise<boolean> {
+    const id = `${key}|${counter}`;
+    const value = this.counters.get(id) ?? 0;
+    if (value >= limit) return false;
+    this.counters.set(id, value + 1);
+    return true;
+  }
+
+  async append(key: string, list: string, entry: string, max: number): Promise<number> {
+    const id = `${key}|${list}`;
+    const current = this.lists.get(id) ?? { entries: [], total: 0 };
+    const next = { entries: current.entries.length < max ? [...current.entries, entry] : current.entries, total: current.total + 1 };
+    this.lists.set(id, next);
+    return next.total;
+  }
+
+  async readList(key: string, list: string): Promise<string[]> {
+    return [...(this.lists.get(`${key}|${list}`)?.entries ?? [])];
+  }
+
   async isDone(key: string, step: string): Promise<boolean> {
     return this.steps.get(`${key}|${step}`)?.state === 'done';
   }
