@@ -10,7 +10,7 @@ export interface GitHubIssue {
   labels: string[];
   state: 'open' | 'closed';
   html_url: string;
-  comments: { body: string; at: string }[];
+  comments: { id: number; body: string; at: string }[];
   created_at: string;
 }
 
@@ -22,6 +22,7 @@ export async function startFakeGitHub(
   options: FakeBehaviour & { htmlBase?: string } = {},
 ): Promise<FakeGitHub> {
   const issues: GitHubIssue[] = [];
+  let commentIds = 1000;
   const find = (p: Record<string, string>) =>
     issues.find((i) => i.owner === p.owner && i.repo === p.repo && i.number === Number(p.number));
   const view = (i: GitHubIssue) => ({
@@ -78,8 +79,22 @@ export async function startFakeGitHub(
       route('POST', '/repos/:owner/:repo/issues/:number/comments', ({ params, body }) => {
         const issue = find(params);
         if (!issue) return notFound;
-        issue.comments.push({ body: String(body.body), at: new Date().toISOString() });
-        return { status: 201, body: { id: issue.comments.length, body: body.body } };
+        const comment = { id: ++commentIds, body: String(body.body), at: new Date().toISOString() };
+        issue.comments.push(comment);
+        return { status: 201, body: comment };
+      }),
+      route('GET', '/repos/:owner/:repo/issues/:number/comments', ({ params, query }) => {
+        const issue = find(params);
+        if (!issue) return notFound;
+        const since = query.get('since') ?? '';
+        return { status: 200, body: issue.comments.filter((c) => c.at >= since).slice(0, Number(query.get('per_page') ?? 30)) };
+      }),
+      route('PATCH', '/repos/:owner/:repo/issues/comments/:id', ({ body, params }) => {
+        const comment = issues.flatMap((i) => i.comments).find((c) => c.id === Number(params.id));
+        if (!comment) return notFound;
+        comment.body = String(body.body);
+        comment.at = new Date().toISOString();
+        return { status: 200, body: comment };
       }),
       route('POST', '/repos/:owner/:repo/issues/:number/labels', ({ params, body }) => {
         const issue = find(params);

@@ -66,8 +66,8 @@ export class GitHubIssues implements IssueTracker {
     return data.state;
   }
 
-  async comment(issue: IssueRef, body: string): Promise<void> {
-    await this.call(
+  async comment(issue: IssueRef, body: string): Promise<number> {
+    const { data } = await this.call(
       'comment',
       (o, request) =>
         o.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
@@ -79,9 +79,23 @@ export class GitHubIssues implements IssueTracker {
         }),
       'creates',
     );
+    if (typeof data?.id !== 'number') throw new VendorError('github', 'comment answered without an ID', { retryable: true });
+    return data.id;
   }
 
-  async hasComment(issue: IssueRef, key: string, sinceMs: number): Promise<boolean> {
+  async editComment(issue: IssueRef, commentId: number, body: string): Promise<void> {
+    await this.call('edit comment', (o, request) =>
+      o.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+        owner: issue.owner,
+        repo: issue.repo,
+        comment_id: commentId,
+        body,
+        request,
+      }),
+    );
+  }
+
+  async findComment(issue: IssueRef, key: string, sinceMs: number): Promise<number | undefined> {
     const marker = issueMarker(key);
     const { data } = await this.call('list recent comments', (o, request) =>
       o.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
@@ -95,7 +109,8 @@ export class GitHubIssues implements IssueTracker {
     );
     if (!Array.isArray(data))
       throw new VendorError('github', 'list recent comments answered without a list', { retryable: true });
-    return data.some((c) => c.body?.includes(marker));
+    const id = data.find((c) => c.body?.includes(marker))?.id;
+    return id === undefined ? undefined : Number(id);
   }
 
   async close(issue: IssueRef): Promise<void> {

@@ -55,9 +55,11 @@ export interface IssueTracker {
   create(repo: Repo, issue: NewIssue): Promise<IssueRef>;
   /** `open` or `closed` as GitHub sees it now (one request). */
   state(issue: IssueRef): Promise<'open' | 'closed'>;
-  comment(issue: IssueRef, body: string): Promise<void>;
-  /** One bounded read of the issue's recent comments, looking for the hidden marker of `key`. */
-  hasComment(issue: IssueRef, key: string, sinceMs: number): Promise<boolean>;
+  /** Comments; returns the comment's ID. */
+  comment(issue: IssueRef, body: string): Promise<number>;
+  editComment(issue: IssueRef, commentId: number, body: string): Promise<void>;
+  /** One bounded read of the issue's recent comments, looking for the hidden marker of `key`; its ID if found. */
+  findComment(issue: IssueRef, key: string, sinceMs: number): Promise<number | undefined>;
   close(issue: IssueRef): Promise<void>;
   addLabels(issue: IssueRef, labels: string[]): Promise<void>;
   /** One bounded read of the repository's most recent issues, looking for the hidden marker of `key`. */

@@ -107,12 +107,36 @@ export async function commentOnce(
   const marker = `${key}#${step}`;
   const since = deps.clock.now() - COMMENT_LOOKBACK_MS;
   await runStep(deps, key, step, {
-    reconcile: async () => ((await deps.tracker.hasComment(issue, marker, since)) ? {} : undefined),
-    run: async () => {
-      await deps.tracker.comment(issue, `${body}\n${issueMarker(marker)}`);
-      return {};
+    reconcile: async () => {
+      const id = await deps.tracker.findComment(issue, marker, since);
+      return id === undefined ? undefined : { id };
     },
+    run: async () => ({ id: await deps.tracker.comment(issue, `${body}\n${issueMarker(marker)}`) }),
   });
+}
+
+/**
+ * A running note on the issue: made once (like commentOnce), then edited in place, so a storm of repeats is one
+ * comment that keeps count rather than hundreds.
+ */
+export async function noteOnIssue(
+  deps: StepDeps & { tracker: IssueTracker },
+  key: string,
+  step: string,
+  issue: IssueRef,
+  body: string,
+): Promise<void> {
+  const marker = `${key}#${step}`;
+  const since = deps.clock.now() - COMMENT_LOOKBACK_MS;
+  const text = `${body}\n${issueMarker(marker)}`;
+  const { result, fresh } = await runStep(deps, key, step, {
+    reconcile: async () => {
+      const id = await deps.tracker.findComment(issue, marker, since);
+      return id === undefined ? undefined : { id };
+    },
+    run: async () => ({ id: await deps.tracker.comment(issue, text) }),
+  });
+  if (!fresh) await deps.tracker.editComment(issue, result.id, text);
 }
 
 /** How far back a retry looks for a comment an earlier attempt may have made (well beyond Lambda's retries). */

@@ -137,10 +137,10 @@ describe('GitHubIssues', () => {
     nock(GH)
       .get('/repos/acme/alarms/issues/7/comments')
       .query({ since: '2026-11-23T08:00:00.000Z', per_page: '100' })
-      .reply(200, [{ body: 'other' }, { body: 'Answered\n<!-- dispatch:k#o1:yes:comment -->' }]);
+      .reply(200, [{ id: 1, body: 'other' }, { id: 2, body: 'Answered\n<!-- dispatch:k#o1:yes:comment -->' }]);
     // Act / Assess
-    expect(await github().gh.hasComment(issue, 'k#o1:yes:comment', Date.parse('2026-11-23T08:00:00Z'))).toBe(
-      true,
+    expect(await github().gh.findComment(issue, 'k#o1:yes:comment', Date.parse('2026-11-23T08:00:00Z'))).toBe(
+      2,
     );
   });
 
@@ -155,7 +155,7 @@ describe('GitHubIssues', () => {
     // Prepare
     const scope = nock(GH)
       .post('/repos/acme/alarms/issues/7/comments', { body: 'answered' })
-      .reply(201, {})
+      .reply(201, { id: 1 })
       .post('/repos/acme/alarms/issues/7/labels', { labels: ['escalated'] })
       .reply(200, [])
       .patch('/repos/acme/alarms/issues/7', { state: 'closed', state_reason: 'completed' })

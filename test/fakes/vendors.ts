@@ -93,13 +93,18 @@ export class FakeTracker implements IssueTracker {
     this.calls.push(`state #${issue.number}`);
     return this.find(issue).state;
   }
-  async comment(issue: IssueRef, body: string): Promise<void> {
+  async comment(issue: IssueRef, body: string): Promise<number> {
     this.calls.push(`comment #${issue.number}`);
-    this.find(issue).comments.push(body);
+    return this.find(issue).comments.push(body) - 1;
   }
-  async hasComment(issue: IssueRef, key: string): Promise<boolean> {
+  async editComment(issue: IssueRef, commentId: number, body: string): Promise<void> {
+    this.calls.push(`edit comment #${issue.number}`);
+    this.find(issue).comments[commentId] = body;
+  }
+  async findComment(issue: IssueRef, key: string): Promise<number | undefined> {
     this.calls.push(`comments #${issue.number}`);
-    return this.find(issue).comments.some((c) => c.includes(`<!-- dispatch:${key} -->`));
+    const index = this.find(issue).comments.findIndex((c) => c.includes(`<!-- dispatch:${key} -->`));
+    return index < 0 ? undefined : index;
   }
   async close(issue: IssueRef): Promise<void> {
     this.calls.push(`close #${issue.number}`);

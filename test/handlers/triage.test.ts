@@ -128,7 +128,7 @@ describe('triage: yes', () => {
       .post('/repos/acme/alarms/issues/12/comments', (b) =>
         /Answered \*\*yes\*\* \("Yes, it was me"\) by Slack user `U024BE7LH` at 20\d\d-/.test(b.body),
       )
-      .reply(201, {})
+      .reply(201, { id: 1 })
       .patch('/repos/acme/alarms/issues/12', { state: 'closed', state_reason: 'completed' })
       .reply(200, {});
     const dm = slack()
@@ -169,7 +169,7 @@ describe('triage: no', () => {
       .post('/repos/acme/alarms/issues/12/comments', (b) =>
         /Answered \*\*no\*\*.*Escalated to PagerDuty \(dedup key `self-service:/.test(b.body),
       )
-      .reply(201, {})
+      .reply(201, { id: 1 })
       .post('/repos/acme/alarms/issues/12/labels', { labels: ['escalated'] })
       .reply(200, []);
     const dm = slack()
@@ -211,7 +211,7 @@ describe('triage: authenticity', () => {
     const { handler, jobs } = await setup();
     github()
       .post('/repos/acme/alarms/issues/12/comments')
-      .reply(201, {})
+      .reply(201, { id: 1 })
       .patch('/repos/acme/alarms/issues/12')
       .reply(200, {});
     slack().post('/api/chat.update').reply(200, { ok: true });
@@ -277,7 +277,7 @@ describe('triage: authorization and idempotency', () => {
     github()
       .post('/repos/acme/alarms/issues/12/comments')
       .once()
-      .reply(201, {})
+      .reply(201, { id: 1 })
       .patch('/repos/acme/alarms/issues/12')
       .once()
       .reply(200, {});
@@ -299,7 +299,7 @@ describe('triage: authorization and idempotency', () => {
     const { handler, jobs } = await setup();
     github()
       .post('/repos/acme/alarms/issues/12/comments')
-      .reply(201, {})
+      .reply(201, { id: 1 })
       .patch('/repos/acme/alarms/issues/12')
       .reply(200, {});
     slack().post('/api/chat.update').reply(200, { ok: true });
@@ -325,7 +325,7 @@ describe('triage: slow and failing downstream', () => {
     const gh = github()
       .post('/repos/acme/alarms/issues/12/comments')
       .delay(400)
-      .reply(201, {})
+      .reply(201, { id: 1 })
       .patch('/repos/acme/alarms/issues/12')
       .reply(200, {});
     slack().post('/api/chat.update').reply(200, { ok: true });
@@ -349,7 +349,7 @@ describe('triage: slow and failing downstream', () => {
       .reply(200, { ok: true });
     github()
       .post('/repos/acme/alarms/issues/12/comments')
-      .reply(201, {})
+      .reply(201, { id: 1 })
       .post('/repos/acme/alarms/issues/12/labels')
       .reply(200, []);
     const outcome = slack()
