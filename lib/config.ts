@@ -107,6 +107,17 @@ export const EnvironmentConfigSchema = z.object({
       reminder: z.boolean().default(true),
     })
     .default({ deadlineMinutes: 240, reminder: true }),
+  /**
+   * Storm control: repeats of an alarm inside `windowSeconds` notify once (0: off); each user gets at most
+   * `userDmCap` broadcast/nag DMs per `userDmWindowSeconds`, the rest in one digest (0: no cap).
+   */
+  storm: z
+    .object({
+      windowSeconds: z.number().int().min(0).default(300),
+      userDmCap: z.number().int().min(0).default(20),
+      userDmWindowSeconds: z.number().int().min(60).default(600),
+    })
+    .default({ windowSeconds: 300, userDmCap: 20, userDmWindowSeconds: 600 }),
   /** Days a dead-lettered alarm is kept (SQS allows at most 14). */
   dlqRetentionDays: z.number().int().min(1).max(14).default(14),
 });

@@ -87,7 +87,10 @@ export async function startFakeGitHub(
         const issue = find(params);
         if (!issue) return notFound;
         const since = query.get('since') ?? '';
-        return { status: 200, body: issue.comments.filter((c) => c.at >= since).slice(0, Number(query.get('per_page') ?? 30)) };
+        return {
+          status: 200,
+          body: issue.comments.filter((c) => c.at >= since).slice(0, Number(query.get('per_page') ?? 30)),
+        };
       }),
       route('PATCH', '/repos/:owner/:repo/issues/comments/:id', ({ body, params }) => {
         const comment = issues.flatMap((i) => i.comments).find((c) => c.id === Number(params.id));

@@ -188,7 +188,12 @@ export class DynamoLedger implements Ledger {
           UpdateExpression: 'SET #owner = :owner, takenAt = :now, expiresAt = :ttl',
           ConditionExpression: 'attribute_not_exists(pk) OR takenAt < :since OR #owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner, ':now': now, ':since': now - windowMs, ':ttl': this.expiresAt() },
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':now': now,
+            ':since': now - windowMs,
+            ':ttl': this.expiresAt(),
+          },
         }),
       );
       return true;
@@ -266,7 +271,9 @@ export class DynamoLedger implements Ledger {
 
   async readList(key: string, list: string): Promise<string[]> {
     const out = await this.call(() =>
-      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: key, sk: `list#${list}` }, ConsistentRead: true })),
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: key, sk: `list#${list}` }, ConsistentRead: true }),
+      ),
     );
     const item = out.Item ?? {};
     return Object.keys(item)

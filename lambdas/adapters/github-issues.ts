@@ -79,7 +79,8 @@ export class GitHubIssues implements IssueTracker {
         }),
       'creates',
     );
-    if (typeof data?.id !== 'number') throw new VendorError('github', 'comment answered without an ID', { retryable: true });
+    if (typeof data?.id !== 'number')
+      throw new VendorError('github', 'comment answered without an ID', { retryable: true });
     return data.id;
   }
 

@@ -18,6 +18,11 @@ export interface RouterConfig {
   promptDeadlineMinutes: number;
   /** Whether a reminder DM goes out halfway to the deadline. */
   promptReminder: boolean;
+  /** Storm control: repeats of an alarm within this window do not notify again (0 turns it off). */
+  stormWindowMs: number;
+  /** At most this many broadcast/nag DMs per user per `userDmWindowMs`; the rest go out as one digest (0: no cap). */
+  userDmCap: number;
+  userDmWindowMs: number;
 }
 
 export const ROUTER_DEFAULTS = {
@@ -26,4 +31,7 @@ export const ROUTER_DEFAULTS = {
   broadcastConcurrency: 20,
   promptDeadlineMinutes: 240,
   promptReminder: true,
+  stormWindowMs: 300_000,
+  userDmCap: 20,
+  userDmWindowMs: 600_000,
 } satisfies Partial<RouterConfig>;

@@ -197,7 +197,9 @@ export type TriageJob =
   /** The prompt's deadline passed: escalate as if answered "no", unless it was answered. */
   | { kind: 'deadline'; key: string; occurrence: number }
   /** Halfway to the deadline: remind the user, unless they answered. */
-  | { kind: 'reminder'; key: string; occurrence: number };
+  | { kind: 'reminder'; key: string; occurrence: number }
+  /** The end of a user's DM window: one digest of what the cap held back. */
+  | { kind: 'digest'; user: string; window: number };
 
 /** One-time timers that run a triage job later (EventBridge Scheduler in AWS). */
 export interface Timers {

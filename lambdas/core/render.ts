@@ -102,6 +102,13 @@ export function selfServiceDm(alarm: SelfServiceAlarm, view: PromptView): ChatMe
   };
 }
 
+/** The one DM that stands for the DMs the per-user cap held back. */
+export function digestDm(held: string[], windowMinutes: number, max: number): ChatMessage {
+  const head = `:inbox_tray: To spare you a flood, Dispatch held back ${held.length}${held.length >= max ? '+' : ''} message${held.length === 1 ? '' : 's'} to you in the last ${windowMinutes} minutes:`;
+  const text = [head, ...held.map((h) => `• ${escapeSlack(h)}`)].join('\n');
+  return { text: fallbackText(text), blocks: sections(text) };
+}
+
 /** Halfway to the deadline, under the prompt. */
 export function reminderDm(summary: string, deadline: number, dm: { ts: string }): ChatMessage {
   const text = `:bell: Reminder: Dispatch is waiting for your answer about "${escapeSlack(summary)}". Please answer the prompt above by ${slackDate(deadline)}, or it is escalated to the on-call responder.`;

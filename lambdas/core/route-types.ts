@@ -22,6 +22,8 @@ export interface DmOutcome {
   fallback?: string;
   /** Slack's reason for refusing the DM; the default channel was told. */
   failed?: string;
+  /** Held back by the per-user DM cap; it goes out in the user's digest. */
+  held?: boolean;
 }
 
 export interface Delivery {
@@ -30,8 +32,10 @@ export interface Delivery {
   issue?: IssueRef;
   dms: DmOutcome[];
   page?: PageResult;
-  /** Why nothing new was sent (an open issue, `retrigger: false`). */
+  /** Why nothing new was sent (an open issue, `retrigger: false`, the storm window). */
   suppressed?: string;
+  /** How often this alarm was seen in its current occurrence, when it repeated. */
+  seen?: number;
 }
 
 export interface RouteReport {

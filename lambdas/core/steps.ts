@@ -154,6 +154,8 @@ export interface Occurrence {
   record: AlarmRecord;
   /** Not the message that started the occurrence: a re-publish or a concurrent duplicate. */
   repeat: boolean;
+  /** This very message was seen before (an SNS redelivery or a Lambda retry). */
+  redelivery?: boolean;
   /** Why nothing new is sent; the occurrence's missing steps are still finished. */
   suppressed?: string;
   /** Nothing at all is to be done (`retrigger: false` and the issue was closed). */
@@ -178,11 +180,13 @@ export async function occurrenceFor(
   }
   if (seenIn !== undefined) {
     // A redelivery: finish its occurrence, unless a later occurrence has already replaced it.
-    if (seenIn === existing.occurrence)
-      return { record: existing, repeat: existing.firstMessageId !== messageId };
+    if (seenIn === existing.occurrence) {
+      return { record: existing, repeat: existing.firstMessageId !== messageId, redelivery: true };
+    }
     return {
       record: existing,
       repeat: true,
+      redelivery: true,
       stop: true,
       suppressed: `redelivery of an earlier occurrence (${seenIn})`,
     };

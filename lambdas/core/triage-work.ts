@@ -21,7 +21,9 @@ import type {
   Timers,
   TriageJob,
 } from './ports.ts';
-import { answeredDm, reminderDm, slackDate } from './render.ts';
+import type { RouterConfig } from './config.ts';
+import { answeredDm, digestDm, reminderDm, slackDate } from './render.ts';
+import { DIGEST_MAX } from './storm.ts';
 import { commentOnce, errorText, runStep, type StepDeps } from './steps.ts';
 import { timerName } from './timers.ts';
 
@@ -30,6 +32,7 @@ export const DEFAULT_NO_RESPONSE = 'Thanks for telling us. This has been escalat
 export const ESCALATED_LABEL = 'escalated';
 
 export interface TriageWorkDeps extends StepDeps {
+  config: StepDeps['config'] & Pick<RouterConfig, 'userDmWindowMs'>;
   chat: Chat;
   tracker: IssueTracker;
   pager: Pager;
@@ -55,7 +58,23 @@ export async function runTriageJob(deps: TriageWorkDeps, job: TriageJob): Promis
       return onDeadline(deps, job);
     case 'reminder':
       return remind(deps, job);
+    case 'digest':
+      return digest(deps, job);
   }
+}
+
+async function digest(deps: TriageWorkDeps, job: TriageJob & { kind: 'digest' }): Promise<void> {
+  const key = `user#${job.user}`;
+  const held = await deps.ledger.readList(key, `held:${job.window}`);
+  if (held.length === 0) return;
+  await runStep(deps, key, `digest:${job.window}`, {
+    run: async () => ({
+      ...(await deps.chat.post(
+        job.user,
+        digestDm(held, Math.round(deps.config.userDmWindowMs / 60_000), DIGEST_MAX),
+      )),
+    }),
+  });
 }
 
 async function currentPrompt(deps: TriageWorkDeps, job: { key: string; occurrence: number }) {

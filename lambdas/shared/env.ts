@@ -65,6 +65,9 @@ export const EnvSchema = z
     DISPATCH_PROMPT_REMINDER: z
       .enum(['true', 'false'], { error: 'must be "true" or "false"' })
       .default('true'),
+    DISPATCH_STORM_WINDOW_SECONDS: int(0, ROUTER_DEFAULTS.stormWindowMs / 1000),
+    DISPATCH_USER_DM_CAP: int(0, ROUTER_DEFAULTS.userDmCap),
+    DISPATCH_USER_DM_WINDOW_SECONDS: int(1, ROUTER_DEFAULTS.userDmWindowMs / 1000),
     /** EventBridge Scheduler group, role and target for prompt deadlines (set by the stack). */
     DISPATCH_SCHEDULE_GROUP: z.string().min(1).optional(),
     DISPATCH_SCHEDULER_ROLE_ARN: z.string().startsWith('arn:').optional(),
@@ -108,6 +111,9 @@ export function routerConfig(env: Env): RouterConfig {
     broadcastConcurrency: env.DISPATCH_BROADCAST_CONCURRENCY,
     promptDeadlineMinutes: env.DISPATCH_PROMPT_DEADLINE_MINUTES,
     promptReminder: env.DISPATCH_PROMPT_REMINDER === 'true',
+    stormWindowMs: env.DISPATCH_STORM_WINDOW_SECONDS * 1000,
+    userDmCap: env.DISPATCH_USER_DM_CAP,
+    userDmWindowMs: env.DISPATCH_USER_DM_WINDOW_SECONDS * 1000,
   };
 }
 

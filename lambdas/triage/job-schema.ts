@@ -19,4 +19,7 @@ export const TriageJobSchema: z.ZodType<TriageJob> = z.discriminatedUnion('kind'
     dm: Posted.optional(),
   }),
   z.object({ kind: z.literal('notice'), responseUrl: z.url(), text: z.string() }),
+  z.object({ kind: z.literal('deadline'), key: z.string().min(1), occurrence: z.number().int().min(1) }),
+  z.object({ kind: z.literal('reminder'), key: z.string().min(1), occurrence: z.number().int().min(1) }),
+  z.object({ kind: z.literal('digest'), user: z.string().min(1), window: z.number() }),
 ]);

@@ -137,7 +137,10 @@ describe('GitHubIssues', () => {
     nock(GH)
       .get('/repos/acme/alarms/issues/7/comments')
       .query({ since: '2026-11-23T08:00:00.000Z', per_page: '100' })
-      .reply(200, [{ id: 1, body: 'other' }, { id: 2, body: 'Answered\n<!-- dispatch:k#o1:yes:comment -->' }]);
+      .reply(200, [
+        { id: 1, body: 'other' },
+        { id: 2, body: 'Answered\n<!-- dispatch:k#o1:yes:comment -->' },
+      ]);
     // Act / Assess
     expect(await github().gh.findComment(issue, 'k#o1:yes:comment', Date.parse('2026-11-23T08:00:00Z'))).toBe(
       2,

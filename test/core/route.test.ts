@@ -153,7 +153,7 @@ describe('self-service', () => {
     expect(deps.chat.updates).toHaveLength(1);
   });
 
-  it('suppresses an identical re-publish while the issue is open (O(1) check, no issue listing)', async () => {
+  it('suppresses an identical re-publish while the issue is open, counting it on the issue (no listing)', async () => {
     // Prepare
     const deps = fakeDeps();
     await route(deps, selfService(), { messageId: 'm1' });
@@ -162,8 +162,14 @@ describe('self-service', () => {
     // Assess
     expect(deps.tracker.issues).toHaveLength(1);
     expect(deps.chat.posts).toHaveLength(1);
-    expect(report.deliveries[0]!.suppressed).toBe('issue #1 for this alarm is still open');
-    expect(deps.tracker.calls).toEqual(['create acme/alarms', 'state #1']);
+    expect(report.deliveries[0]).toMatchObject({
+      suppressed: 'issue #1 for this alarm is still open',
+      seen: 2,
+    });
+    expect(deps.tracker.calls).toEqual(['create acme/alarms', 'state #1', 'comment #1']);
+    expect(deps.tracker.issues[0]!.comments[0]).toMatch(
+      /^:repeat: Seen 2 times, last at 2026-11-23T09:00:00.000Z/,
+    );
   });
 
   it('alerts again after the issue was closed (retrigger defaults to true)', async () => {
@@ -362,21 +368,40 @@ describe('nag', () => {
       ...overrides,
     });
 
-  it('DMs on every publish and reuses the open issue, commenting each repeat', async () => {
+  it('DMs on every publish outside the storm window and keeps one running note on the open issue', async () => {
     // Prepare
     const deps = fakeDeps();
     await route(deps, nag(), { messageId: 'm1' });
     // Act
+    deps.clock.advance(301_000);
     await route(deps, nag(), { messageId: 'm2' });
+    deps.clock.advance(301_000);
     await route(deps, nag(), { messageId: 'm3' });
     // Assess
     expect(deps.tracker.issues).toHaveLength(1);
     expect(deps.chat.posts.map((p) => p.to)).toEqual(['U1', 'U1', 'U1']);
-    expect(deps.tracker.issues[0]!.comments).toHaveLength(2);
+    expect(deps.tracker.issues[0]!.comments).toHaveLength(1);
     expect(deps.tracker.issues[0]!.comments[0]).toMatch(
-      /^Seen again at 2026-11-23T09:00:00.000Z; nagged `U1`/,
+      /^:repeat: Seen 3 times, last at 2026-11-23T09:10:02.000Z/,
     );
     expect(JSON.stringify(deps.chat.posts[1]!.message.blocks)).toContain(deps.tracker.issues[0]!.url);
+  });
+
+  it('does not nag again inside the storm window: counts instead (regression: alarm storms)', async () => {
+    // Prepare
+    const deps = fakeDeps();
+    await route(deps, nag(), { messageId: 'm1' });
+    // Act
+    const reports = [];
+    for (let i = 2; i <= 40; i++) reports.push(await route(deps, nag(), { messageId: `m${i}` }));
+    // Assess
+    expect(deps.chat.posts).toHaveLength(1);
+    expect(reports.at(-1)!.deliveries[0]).toMatchObject({
+      seen: 40,
+      suppressed: expect.stringMatching(/storm window/),
+    });
+    // The note is written once a minute at most: one comment, not 39.
+    expect(deps.tracker.calls.filter((c) => c.startsWith('comment') || c.startsWith('edit'))).toHaveLength(1);
   });
 
   it('does not nag twice for a redelivery', async () => {
@@ -490,11 +515,27 @@ describe('high-priority', () => {
     expect(deps.pager.pages).toHaveLength(1);
   });
 
-  it('sends a re-publish with the same dedup key so PagerDuty folds it into the open incident', async () => {
+  it('counts a re-publish inside the storm window instead of paging again', async () => {
     // Prepare
     const deps = fakeDeps();
     const alarm = parseAlarmJson(originalExamples['high-priority']!);
     await route(deps, alarm, { messageId: 'm1' });
+    // Act
+    const report = await route(deps, alarm, { messageId: 'm2' });
+    // Assess
+    expect(deps.pager.pages).toHaveLength(1);
+    expect(report.deliveries[0]).toMatchObject({
+      seen: 2,
+      suppressed: expect.stringMatching(/storm window/),
+    });
+  });
+
+  it('sends a later re-publish with the same dedup key, so PagerDuty folds it into the open incident', async () => {
+    // Prepare
+    const deps = fakeDeps();
+    const alarm = parseAlarmJson(originalExamples['high-priority']!);
+    await route(deps, alarm, { messageId: 'm1' });
+    deps.clock.advance(301_000);
     // Act
     const report = await route(deps, alarm, { messageId: 'm2' });
     // Assess

@@ -99,7 +99,10 @@ export class MemoryLedger implements Ledger {
   async append(key: string, list: string, entry: string, max: number): Promise<number> {
     const id = `${key}|${list}`;
     const current = this.lists.get(id) ?? { entries: [], total: 0 };
-    const next = { entries: current.entries.length < max ? [...current.entries, entry] : current.entries, total: current.total + 1 };
+    const next = {
+      entries: current.entries.length < max ? [...current.entries, entry] : current.entries,
+      total: current.total + 1,
+    };
     this.lists.set(id, next);
     return next.total;
   }

@@ -15,6 +15,9 @@ export const testConfig: RouterConfig = {
   broadcastConcurrency: 4,
   promptDeadlineMinutes: 240,
   promptReminder: true,
+  stormWindowMs: 300_000,
+  userDmCap: 20,
+  userDmWindowMs: 600_000,
 };
 
 export function fakeDeps() {

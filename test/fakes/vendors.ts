@@ -188,7 +188,7 @@ export class FakeTimers implements Timers {
     this.set_.delete(name);
   }
   /** The job of the timer of this kind, as the scheduler would deliver it. */
-  job(kind: 'deadline' | 'reminder'): TriageJob | undefined {
+  job(kind: 'deadline' | 'reminder' | 'digest'): TriageJob | undefined {
     return [...this.set_.entries()].find(([n]) => n.startsWith(`${kind}-`))?.[1].job;
   }
 }

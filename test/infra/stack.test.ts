@@ -258,6 +258,9 @@ describe('prompt timers', () => {
       DISPATCH_TRIAGE_WORKER_ARN: expect.anything(),
       DISPATCH_PROMPT_DEADLINE_MINUTES: '240',
       DISPATCH_PROMPT_REMINDER: 'true',
+      DISPATCH_STORM_WINDOW_SECONDS: '300',
+      DISPATCH_USER_DM_CAP: '20',
+      DISPATCH_USER_DM_WINDOW_SECONDS: '600',
     });
     const worker = (
       functionByDescription(example, WORKER).props.Environment as { Variables: Record<string, unknown> }

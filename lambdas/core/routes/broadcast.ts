@@ -8,6 +8,7 @@ import type { BroadcastAlarm } from '../message.ts';
 import { issueBody, noticeDm } from '../render.ts';
 import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
 import { commentOnce, occurrenceFor, runStep } from '../steps.ts';
+import { noteRepeat, withinUserCap } from '../storm.ts';
 import { sendDm } from './dm.ts';
 import { throwIfAnyFailed } from './failures.ts';
 
@@ -46,15 +47,18 @@ export async function routeBroadcast(
         const found = await deps.chat.findByKey(to ?? channel, marker);
         return found ? ({ to: to ?? channel, ...found } as DmOutcome) : undefined;
       },
-      run: () =>
-        sendDm(deps, {
+      run: async (): Promise<DmOutcome> => {
+        if (to && !(await withinUserCap(deps, to, `broadcast: ${alarm.body.github.title}`)))
+          return { to, held: true };
+        return sendDm(deps, {
           alarm,
           to,
           message: noticeDm(alarm, message, marker),
           fallbackText: message,
           fallbackReason: `No Slack ID was given for ${user.github ?? 'a user'} in this broadcast, so it came to ${channel}.`,
           marker,
-        }),
+        });
+      },
     });
   });
   const [issue, dms] = await Promise.allSettled([issueStep, dmSteps]);
@@ -76,6 +80,9 @@ export async function routeBroadcast(
       delivery.issue!,
       `Dispatch could not DM ${failed.length} of them (${channel} was told):\n${list}`,
     );
+  }
+  if (occ.suppressed && !occ.redelivery && delivery.issue) {
+    delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, delivery.issue, ctx.messageId);
   }
   deps.log.info('broadcast delivered', {
     alarmKey: key,

@@ -6,6 +6,7 @@ import { alarmKey } from '../keys.ts';
 import type { HighPriorityAlarm } from '../message.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { runStep } from '../steps.ts';
+import { mayNotify } from '../storm.ts';
 
 export async function routeHighPriority(
   deps: RouteDeps,
@@ -13,6 +14,15 @@ export async function routeHighPriority(
   ctx: RouteContext & { requestId: string },
 ): Promise<Delivery> {
   const key = alarmKey(alarm, deps.config);
+  // Storm control: PagerDuty folds repeats anyway; inside the window they are only counted, sparing its rate limit.
+  if (!(await mayNotify(deps, key, 'page', ctx.messageId))) {
+    const seen = 1 + (await deps.ledger.increment(key, 'repeats'));
+    deps.log.info('high-priority repeat inside the storm window: counted, not paged again', {
+      alarmKey: key,
+      seen,
+    });
+    return { key, dms: [], seen, suppressed: 'paged for this alarm less than a storm window ago' };
+  }
   const pd = alarm.body.pagerduty;
   const body = pd.body;
   const { result } = await runStep(deps, key, `page:${ctx.messageId}`, {

@@ -4,6 +4,7 @@ import type { LowPriorityAlarm } from '../message.ts';
 import { issueBody, mention } from '../render.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { occurrenceFor, runStep } from '../steps.ts';
+import { noteRepeat } from '../storm.ts';
 
 export async function routeLowPriority(
   deps: RouteDeps,
@@ -34,6 +35,8 @@ export async function routeLowPriority(
   });
   delivery.issue = result;
   if (!occ.record.issue) await deps.ledger.annotate(key, occ.record.occurrence, { issue: result });
+  if (occ.suppressed && !occ.redelivery)
+    delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, result, ctx.messageId);
   deps.log.info('low-priority delivered', { alarmKey: key, issue: result.url, suppressed: occ.suppressed });
   return delivery;
 }

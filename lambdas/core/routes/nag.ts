@@ -8,6 +8,7 @@ import type { NagAlarm, User } from '../message.ts';
 import { issueBody, mention, noticeDm } from '../render.ts';
 import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
 import { commentOnce, occurrenceFor, runStep } from '../steps.ts';
+import { mayNotify, noteRepeat, withinUserCap } from '../storm.ts';
 import { sendDm } from './dm.ts';
 import { throwIfAnyFailed } from './failures.ts';
 
@@ -50,7 +51,10 @@ export async function routeNag(
             labels: alarm.body.github.labels ?? [],
           }),
       });
-  const dmSteps = mapSettled(users, deps.config.broadcastConcurrency, (user) => {
+  // Storm control: nag at most once per storm window; repeats inside it only update the issue's note.
+  const notify = await mayNotify(deps, key, `${o}:notify`, ctx.messageId);
+  if (!notify) delivery.suppressed = 'nagged for this alarm less than a storm window ago';
+  const dmSteps = mapSettled(notify ? users : [], deps.config.broadcastConcurrency, (user) => {
     const to = user?.slackId || undefined;
     const dmMarker = `${marker}#${ctx.messageId}`;
     return runStep(deps, key, `${o}:dm:${ctx.messageId}:${userIdentity(user)}`, {
@@ -58,8 +62,14 @@ export async function routeNag(
         const found = await deps.chat.findByKey(to ?? channel, dmMarker);
         return found ? ({ to: to ?? channel, ...found } as DmOutcome) : undefined;
       },
-      run: () =>
-        sendDm(deps, {
+      run: async (): Promise<DmOutcome> => {
+        if (
+          to &&
+          !(await withinUserCap(deps, to, `nag: ${alarm.body.github.title}${known ? ` (${known.url})` : ''}`))
+        ) {
+          return { to, held: true };
+        }
+        return sendDm(deps, {
           alarm,
           to,
           message: noticeDm(alarm, text, dmMarker, known?.url),
@@ -69,7 +79,8 @@ export async function routeNag(
             : `No users were given for this nag alarm, so it came to ${channel}.`,
           marker: dmMarker,
           issueUrl: known?.url,
-        }),
+        });
+      },
     });
   });
   const [issue, dms] = await Promise.allSettled([issueStep, dmSteps]);
@@ -82,14 +93,12 @@ export async function routeNag(
   throwIfAnyFailed([issue, ...dmResults]);
 
   const failed = delivery.dms.filter((d) => d.failed);
-  if (occ.repeat || failed.length > 0) {
-    const when = new Date(deps.clock.now()).toISOString();
-    const told = delivery.dms.filter((d) => !d.failed).map((d) => `\`${d.to}\``);
-    const lines = [
-      occ.repeat ? `Seen again at ${when}; nagged ${told.join(', ') || 'nobody'}.` : `Nagged at ${when}.`,
-    ];
-    for (const d of failed) lines.push(`Could not DM \`${d.to}\`: ${d.failed} (${channel} was told).`);
-    await commentOnce(deps, key, `${o}:seen:${ctx.messageId}`, delivery.issue!, lines.join('\n'));
+  if (failed.length > 0) {
+    const lines = failed.map((d) => `Could not DM \`${d.to}\`: ${d.failed} (${channel} was told).`);
+    await commentOnce(deps, key, `${o}:failed:${ctx.messageId}`, delivery.issue!, lines.join('\n'));
+  }
+  if (occ.repeat && !occ.redelivery) {
+    delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, delivery.issue!, ctx.messageId);
   }
   deps.log.info('nag delivered', {
     alarmKey: key,

@@ -3,6 +3,7 @@
  * human does not wait for the audit trail) and gains the issue link by an update once the issue exists.
  */
 import { alarmKey, resolveRepo } from '../keys.ts';
+import { noteRepeat } from '../storm.ts';
 import { timerName } from '../timers.ts';
 import type { SelfServiceAlarm, User } from '../message.ts';
 import type { PromptRecord } from '../ports.ts';
@@ -126,6 +127,8 @@ export async function routeSelfServiceUser(
     if (prompt?.deadline !== undefined)
       await setTimers(deps, alarm, key, occ.record.occurrence, prompt.deadline, minutes);
   }
+  if (occ.suppressed && !occ.redelivery)
+    delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, issue, ctx.messageId);
   log.info('self-service delivered', { issue: issue.url, dm: dm.channel, suppressed: occ.suppressed });
   return delivery;
 }

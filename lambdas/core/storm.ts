@@ -1,0 +1,68 @@
+/**
+ * Storm control: a burst of the same alarm, or of alarms for the same person, must not become a burst of pages,
+ * DMs and GitHub writes.
+ * - Repeats of an alarm while its issue is open update one running note on the issue ("seen 37 times, last at …"),
+ *   edited at most once a minute, instead of notifying again.
+ * - Alarms that notify on every repeat (nag, high-priority) notify at most once per storm window.
+ * - Each user gets at most `userDmCap` broadcast/nag DMs per window; the rest wait for one digest at the window's
+ *   end. Self-service prompts are never held: they must stay answerable.
+ */
+import { createHash } from 'node:crypto';
+import type { IssueRef } from './ports.ts';
+import type { RouteDeps } from './route-types.ts';
+import { noteOnIssue } from './steps.ts';
+
+const NOTE_EVERY_MS = 60_000;
+export const DIGEST_MAX = 50;
+
+/** Counts a repeat of the occurrence and keeps the issue's note current. Returns how often it was seen in all. */
+export async function noteRepeat(
+  deps: RouteDeps,
+  key: string,
+  occurrence: number,
+  issue: IssueRef,
+  messageId: string,
+) {
+  const seen = 1 + (await deps.ledger.increment(key, `o${occurrence}:repeats`));
+  if (await deps.ledger.takeSlot(key, `o${occurrence}:note`, NOTE_EVERY_MS, messageId)) {
+    const when = new Date(deps.clock.now()).toISOString();
+    await noteOnIssue(
+      deps,
+      key,
+      `o${occurrence}:note`,
+      issue,
+      `:repeat: Seen ${seen} times, last at ${when}. Repeats while this issue is open update this note instead of notifying again.`,
+    );
+  }
+  return seen;
+}
+
+/** Whether this message may notify, or falls inside the storm window of an earlier one. */
+export async function mayNotify(
+  deps: RouteDeps,
+  key: string,
+  slot: string,
+  messageId: string,
+): Promise<boolean> {
+  if (deps.config.stormWindowMs === 0) return true;
+  return deps.ledger.takeSlot(key, slot, deps.config.stormWindowMs, messageId);
+}
+
+/**
+ * Counts a DM against the user's cap. False when the cap is reached: the DM is held, listed for the digest,
+ * and the digest timer is set when the first one is held.
+ */
+export async function withinUserCap(deps: RouteDeps, user: string, summary: string): Promise<boolean> {
+  const { userDmCap: cap, userDmWindowMs: windowMs } = deps.config;
+  if (cap === 0) return true;
+  const window = Math.floor(deps.clock.now() / windowMs) * windowMs;
+  const key = `user#${user}`;
+  if (await deps.ledger.incrementBelow(key, `dms:${window}`, cap)) return true;
+  const held = await deps.ledger.append(key, `held:${window}`, summary, DIGEST_MAX);
+  if (held === 1) {
+    const id = createHash('sha256').update(`${user}#${window}`).digest('hex').slice(0, 40);
+    await deps.timers.set(`digest-${id}`, window + windowMs, { kind: 'digest', user, window });
+  }
+  deps.log.warn('DM held back by the per-user cap; it goes into the digest', { user, held });
+  return false;
+}
