@@ -1,5 +1,6 @@
 /** The one place the vendor clients are built: env -> adapters -> the `deps` objects the use cases take. */
 import { GitHubAppToken } from '../adapters/github-app-token.ts';
+import { NoTimers } from '../adapters/scheduler-timers.ts';
 import { GitHubIssues } from '../adapters/github-issues.ts';
 import { EventsPager, RestPager } from '../adapters/pagerduty-pager.ts';
 import { SlackChat } from '../adapters/slack-chat.ts';
@@ -68,10 +69,14 @@ function buildVendors(env: Env, secrets: Secrets, clock: Clock): Vendors {
 export function buildRouteDeps(env: Env, platform: Platform = {}): RouteDeps {
   const base = basics(env, platform, 'dispatch-incoming');
   const secrets = buildSecrets(env, FUNCTION_SECRETS.incoming(env), platform);
+  const timers = buildTimers(env, platform, base.log);
+  // Held DMs go out in a digest set by a timer: without timers, nothing may be held.
+  const config = timers instanceof NoTimers ? { ...base.config, userDmCap: 0 } : base.config;
   return {
     ...base,
+    config,
     metrics: emfMetrics('Dispatch', platform.write),
-    timers: buildTimers(env, platform, base.log),
+    timers,
     ...buildVendors(env, secrets, base.clock),
   };
 }

@@ -212,3 +212,21 @@ describe('configuration', () => {
     );
   });
 });
+
+describe('wiring without a scheduler', () => {
+  it('holds no DM back when no timer could send the digest', () => {
+    // Prepare
+    const env = parseEnv({
+      DISPATCH_GITHUB_OWNER: 'a',
+      DISPATCH_GITHUB_DEFAULT_REPO: 'r',
+      DISPATCH_GITHUB_DEFAULT_USER: 'u',
+      DISPATCH_SLACK_DEFAULT_CHANNEL: 'C1',
+      DISPATCH_LEDGER_TABLE: 't',
+      DISPATCH_USER_DM_CAP: '5',
+    });
+    // Act
+    const deps = buildRouteDeps(env, { write: () => {} });
+    // Assess
+    expect(deps.config.userDmCap).toBe(0);
+  });
+});
