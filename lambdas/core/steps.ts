@@ -95,7 +95,7 @@ function retryDelay(error: unknown, failures: number): number | undefined {
 
 /**
  * A comment made once: it carries a hidden marker, and a retry after an unclear failure looks for it among the
- * issue's recent comments before commenting again.
+ * issue's recent comments before commenting again. Returns the comment's ID and whether this call made it.
  */
 export async function commentOnce(
   deps: StepDeps & { tracker: IssueTracker },
@@ -103,15 +103,15 @@ export async function commentOnce(
   step: string,
   issue: IssueRef,
   body: string,
-): Promise<void> {
+): Promise<StepOutcome<{ id: number }>> {
   const marker = `${key}#${step}`;
   const since = deps.clock.now() - COMMENT_LOOKBACK_MS;
-  await runStep(deps, key, step, {
+  return runStep(deps, key, step, {
     reconcile: async () => {
       const id = await deps.tracker.findComment(issue, marker, since);
       return id === undefined ? undefined : { id };
     },
-    run: async () => ({ id: await deps.tracker.comment(issue, `${body}\n${issueMarker(marker)}`) }),
+    run: async () => ({ id: await deps.tracker.comment(issue, withMarker(body, marker)) }),
   });
 }
 
@@ -126,17 +126,12 @@ export async function noteOnIssue(
   issue: IssueRef,
   body: string,
 ): Promise<void> {
-  const marker = `${key}#${step}`;
-  const since = deps.clock.now() - COMMENT_LOOKBACK_MS;
-  const text = `${body}\n${issueMarker(marker)}`;
-  const { result, fresh } = await runStep(deps, key, step, {
-    reconcile: async () => {
-      const id = await deps.tracker.findComment(issue, marker, since);
-      return id === undefined ? undefined : { id };
-    },
-    run: async () => ({ id: await deps.tracker.comment(issue, text) }),
-  });
-  if (!fresh) await deps.tracker.editComment(issue, result.id, text);
+  const { result, fresh } = await commentOnce(deps, key, step, issue, body);
+  if (!fresh) await deps.tracker.editComment(issue, result.id, withMarker(body, `${key}#${step}`));
+}
+
+function withMarker(body: string, marker: string): string {
+  return `${body}\n${issueMarker(marker)}`;
 }
 
 /** How far back a retry looks for a comment an earlier attempt may have made (well beyond Lambda's retries). */

@@ -3,13 +3,14 @@
  * refused DM stops nothing: it is reported to the default channel and recorded on the issue.
  */
 import { mapSettled } from '../concurrency.ts';
-import { alarmKey, resolveRepo, userIdentity } from '../keys.ts';
+import { alarmKey, userIdentity } from '../keys.ts';
 import type { BroadcastAlarm } from '../message.ts';
-import { issueBody, noticeDm } from '../render.ts';
-import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
-import { commentOnce, occurrenceFor, runStep } from '../steps.ts';
+import { noticeDm } from '../render.ts';
+import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
+import { commentOnce, occurrenceFor } from '../steps.ts';
 import { noteRepeat, withinUserCap } from '../storm.ts';
-import { sendDm } from './dm.ts';
+import { dmOnce, sendDm } from './dm.ts';
+import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
 
 export async function routeBroadcast(
@@ -24,41 +25,31 @@ export async function routeBroadcast(
 
   const o = `o${occ.record.occurrence}`;
   const marker = `${key}#${o}`;
-  const repo = resolveRepo(alarm, deps.config);
   const channel = deps.config.slackDefaultChannel;
   const names = alarm.users.map((u) => u.slack || u.slackId || `${u.github ?? 'unknown'} (no Slack ID)`);
   const lines = [`**Notified (${names.length}):**`, '```', names.join(', ') || '(nobody)', '```'];
   const message = alarm.body.slack.message;
 
-  const issueStep = runStep(deps, key, `${o}:issue`, {
-    reconcile: () => deps.tracker.findByKey(repo, marker),
-    run: () =>
-      deps.tracker.create(repo, {
-        title: alarm.body.github.title,
-        body: issueBody(alarm, { key, marker, requestId: ctx.requestId, lines }),
-        labels: alarm.body.github.labels ?? [],
-      }),
-  });
+  const issueStep = openIssue(
+    deps,
+    alarm,
+    { key, occurrence: occ.record.occurrence, requestId: ctx.requestId },
+    lines,
+  );
   // The same user listed twice gets one DM: the step is named by who they are.
   const dmSteps = mapSettled(alarm.users, deps.config.broadcastConcurrency, (user) => {
     const to = user.slackId || undefined;
-    return runStep(deps, key, `${o}:dm:${userIdentity(user)}`, {
-      reconcile: async () => {
-        const found = await deps.chat.findByKey(to ?? channel, marker);
-        return found ? ({ to: to ?? channel, ...found } as DmOutcome) : undefined;
-      },
-      run: async (): Promise<DmOutcome> => {
-        if (to && !(await withinUserCap(deps, to, `broadcast: ${alarm.body.github.title}`)))
-          return { to, held: true };
-        return sendDm(deps, {
-          alarm,
-          to,
-          message: noticeDm(alarm, message, marker),
-          fallbackText: message,
-          fallbackReason: `No Slack ID was given for ${user.github ?? 'a user'} in this broadcast, so it came to ${channel}.`,
-          marker,
-        });
-      },
+    return dmOnce(deps, key, `${o}:dm:${userIdentity(user)}`, { to, marker }, async () => {
+      if (to && !(await withinUserCap(deps, to, `broadcast: ${alarm.body.github.title}`)))
+        return { to, held: true };
+      return sendDm(deps, {
+        alarm,
+        to,
+        message: noticeDm(alarm, message, marker),
+        fallbackText: message,
+        fallbackReason: `No Slack ID was given for ${user.github ?? 'a user'} in this broadcast, so it came to ${channel}.`,
+        marker,
+      });
     });
   });
   const [issue, dms] = await Promise.allSettled([issueStep, dmSteps]);

@@ -4,6 +4,7 @@ import type { Alarm } from '../message.ts';
 import type { ChatMessage } from '../ports.ts';
 import { deliveryFailureNotice, fallbackDm } from '../render.ts';
 import type { DmOutcome, RouteDeps } from '../route-types.ts';
+import { runStep, type StepOutcome } from '../steps.ts';
 
 export interface DmRequest {
   alarm: Alarm;
@@ -42,4 +43,25 @@ export async function sendDm(
     await deps.chat.post(channel, deliveryFailureNotice(req.alarm, req.to, error.message, req.issueUrl));
     return { to: req.to, failed: error.message };
   }
+}
+
+/**
+ * One DM as a step: sent once; a retry after an unclear failure first looks for it (by the marker in its
+ * metadata) where it would have gone.
+ */
+export function dmOnce(
+  deps: RouteDeps,
+  key: string,
+  step: string,
+  where: { to: string | undefined; marker: string },
+  send: () => Promise<DmOutcome>,
+): Promise<StepOutcome<DmOutcome>> {
+  const to = where.to ?? deps.config.slackDefaultChannel;
+  return runStep<DmOutcome>(deps, key, step, {
+    reconcile: async () => {
+      const found = await deps.chat.findByKey(to, where.marker);
+      return found ? { to, ...found } : undefined;
+    },
+    run: send,
+  });
 }

@@ -1,9 +1,10 @@
 /** low-priority: a GitHub issue only, tagging the first user's handle or the default user/team. */
-import { alarmKey, resolveRepo } from '../keys.ts';
+import { alarmKey } from '../keys.ts';
 import type { LowPriorityAlarm } from '../message.ts';
-import { issueBody, mention } from '../render.ts';
+import { mention } from '../render.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
-import { occurrenceFor, runStep } from '../steps.ts';
+import { occurrenceFor } from '../steps.ts';
+import { openIssue } from './issue.ts';
 import { noteRepeat } from '../storm.ts';
 
 export async function routeLowPriority(
@@ -17,22 +18,12 @@ export async function routeLowPriority(
   const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
   if (occ.stop) return delivery;
 
-  const marker = `${key}#o${occ.record.occurrence}`;
-  const repo = resolveRepo(alarm, deps.config);
-  const { result } = await runStep(deps, key, `o${occ.record.occurrence}:issue`, {
-    reconcile: () => deps.tracker.findByKey(repo, marker),
-    run: () =>
-      deps.tracker.create(repo, {
-        title: alarm.body.github.title,
-        body: issueBody(alarm, {
-          key,
-          marker,
-          requestId: ctx.requestId,
-          lines: [mention(first?.github, deps.config.githubDefaultUser)],
-        }),
-        labels: alarm.body.github.labels ?? [],
-      }),
-  });
+  const { result } = await openIssue(
+    deps,
+    alarm,
+    { key, occurrence: occ.record.occurrence, requestId: ctx.requestId },
+    [mention(first?.github, deps.config.githubDefaultUser)],
+  );
   delivery.issue = result;
   if (!occ.record.issue) await deps.ledger.annotate(key, occ.record.occurrence, { issue: result });
   if (occ.suppressed && !occ.redelivery)

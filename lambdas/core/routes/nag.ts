@@ -3,13 +3,14 @@
  * named by the SNS message, so a redelivery never nags twice while a new publish always nags.
  */
 import { mapSettled } from '../concurrency.ts';
-import { alarmKey, resolveRepo, userIdentity } from '../keys.ts';
+import { alarmKey, userIdentity } from '../keys.ts';
 import type { NagAlarm, User } from '../message.ts';
-import { issueBody, mention, noticeDm } from '../render.ts';
-import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
-import { commentOnce, occurrenceFor, runStep } from '../steps.ts';
+import { mention, noticeDm } from '../render.ts';
+import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
+import { commentOnce, occurrenceFor } from '../steps.ts';
 import { mayNotify, noteRepeat, withinUserCap } from '../storm.ts';
-import { sendDm } from './dm.ts';
+import { dmOnce, sendDm } from './dm.ts';
+import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
 
 export async function routeNag(
@@ -24,7 +25,6 @@ export async function routeNag(
 
   const o = `o${occ.record.occurrence}`;
   const marker = `${key}#${o}`;
-  const repo = resolveRepo(alarm, deps.config);
   const channel = deps.config.slackDefaultChannel;
   const text = alarm.body.slack?.message ?? alarm.body.github.title;
   const known = occ.record.issue;
@@ -33,36 +33,21 @@ export async function routeNag(
 
   const issueStep = known
     ? Promise.resolve({ result: known, fresh: false })
-    : runStep(deps, key, `${o}:issue`, {
-        reconcile: () => deps.tracker.findByKey(repo, marker),
-        run: () =>
-          deps.tracker.create(repo, {
-            title: alarm.body.github.title,
-            body: issueBody(alarm, {
-              key,
-              marker,
-              requestId: ctx.requestId,
-              lines: [
-                handles.length
-                  ? [...new Set(handles)].join(' ')
-                  : mention(undefined, deps.config.githubDefaultUser),
-              ],
-            }),
-            labels: alarm.body.github.labels ?? [],
-          }),
-      });
+    : openIssue(deps, alarm, { key, occurrence: occ.record.occurrence, requestId: ctx.requestId }, [
+        handles.length ? [...new Set(handles)].join(' ') : mention(undefined, deps.config.githubDefaultUser),
+      ]);
   // Storm control: nag at most once per storm window; repeats inside it only update the issue's note.
   const notify = await mayNotify(deps, key, `${o}:notify`, ctx.messageId);
   if (!notify) delivery.suppressed = 'nagged for this alarm less than a storm window ago';
   const dmSteps = mapSettled(notify ? users : [], deps.config.broadcastConcurrency, (user) => {
     const to = user?.slackId || undefined;
     const dmMarker = `${marker}#${ctx.messageId}`;
-    return runStep(deps, key, `${o}:dm:${ctx.messageId}:${userIdentity(user)}`, {
-      reconcile: async () => {
-        const found = await deps.chat.findByKey(to ?? channel, dmMarker);
-        return found ? ({ to: to ?? channel, ...found } as DmOutcome) : undefined;
-      },
-      run: async (): Promise<DmOutcome> => {
+    return dmOnce(
+      deps,
+      key,
+      `${o}:dm:${ctx.messageId}:${userIdentity(user)}`,
+      { to, marker: dmMarker },
+      async () => {
         if (
           to &&
           !(await withinUserCap(deps, to, `nag: ${alarm.body.github.title}${known ? ` (${known.url})` : ''}`))
@@ -81,7 +66,7 @@ export async function routeNag(
           issueUrl: known?.url,
         });
       },
-    });
+    );
   });
   const [issue, dms] = await Promise.allSettled([issueStep, dmSteps]);
   const dmResults = dms.status === 'fulfilled' ? dms.value : [];

@@ -2,15 +2,16 @@
  * self-service: per user, one GitHub issue and one interactive DM. The DM goes out in parallel with the issue (the
  * human does not wait for the audit trail) and gains the issue link by an update once the issue exists.
  */
-import { alarmKey, resolveRepo } from '../keys.ts';
+import { alarmKey } from '../keys.ts';
 import { noteRepeat } from '../storm.ts';
 import { timerName } from '../timers.ts';
 import type { SelfServiceAlarm, User } from '../message.ts';
 import type { PromptRecord } from '../ports.ts';
-import { DEFAULT_NO, DEFAULT_YES, issueBody, mention, selfServiceDm } from '../render.ts';
-import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
+import { DEFAULT_NO, DEFAULT_YES, mention, selfServiceDm } from '../render.ts';
+import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { commentOnce, occurrenceFor, runStep } from '../steps.ts';
-import { sendDm } from './dm.ts';
+import { dmOnce, sendDm } from './dm.ts';
+import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
 
 export async function routeSelfServiceUser(
@@ -27,7 +28,6 @@ export async function routeSelfServiceUser(
 
   const o = `o${occ.record.occurrence}`;
   const marker = `${key}#${o}`;
-  const repo = resolveRepo(alarm, deps.config);
   const slackId = user?.slackId || undefined;
   const channel = deps.config.slackDefaultChannel;
   const fallbackReason = `No Slack ID was given for this alarm's user, so it came to ${channel} without the prompt.`;
@@ -56,36 +56,23 @@ export async function routeSelfServiceUser(
   if (!slackId) lines.push('', `_${fallbackReason}_`);
 
   const [issueStep, dmStep] = await Promise.allSettled([
-    runStep(deps, key, `${o}:issue`, {
-      reconcile: () => deps.tracker.findByKey(repo, marker),
-      run: () =>
-        deps.tracker.create(repo, {
-          title: alarm.body.github.title,
-          body: issueBody(alarm, { key, marker, requestId: ctx.requestId, lines }),
-          labels: alarm.body.github.labels ?? [],
-        }),
-    }),
-    runStep(deps, key, `${o}:dm`, {
-      reconcile: async () => {
-        const found = await deps.chat.findByKey(slackId ?? channel, marker);
-        return found ? ({ to: slackId ?? channel, ...found } as DmOutcome) : undefined;
-      },
-      run: () =>
-        sendDm(deps, {
-          alarm,
-          to: slackId,
-          message: selfServiceDm(alarm, {
-            key,
-            marker,
-            issueUrl: occ.record.issue?.url,
-            deadline: prompt?.deadline,
-          }),
-          fallbackText: alarm.body.slack.message,
-          fallbackReason,
+    openIssue(deps, alarm, { key, occurrence: occ.record.occurrence, requestId: ctx.requestId }, lines),
+    dmOnce(deps, key, `${o}:dm`, { to: slackId, marker }, () =>
+      sendDm(deps, {
+        alarm,
+        to: slackId,
+        message: selfServiceDm(alarm, {
+          key,
           marker,
           issueUrl: occ.record.issue?.url,
+          deadline: prompt?.deadline,
         }),
-    }),
+        fallbackText: alarm.body.slack.message,
+        fallbackReason,
+        marker,
+        issueUrl: occ.record.issue?.url,
+      }),
+    ),
   ]);
 
   if (issueStep.status === 'fulfilled') {
