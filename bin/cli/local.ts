@@ -7,7 +7,7 @@ export const localHelp = `Usage: dispatch local [--port N] [--send FILE]... [--v
 
 Runs Dispatch in one process: POST /alarms, POST /slack/interactions and a sandbox page at /.
 With no configuration, Slack, GitHub and PagerDuty are built-in fakes on loopback and the
-ledger is an embedded DynamoDB-compatible store. Set a vendor's token to use the real one:
+ledger is an embedded DynamoDB-compatible store. Set a vendor's token (or its URL) to use a real one:
   DISPATCH_SLACK_BOT_TOKEN, DISPATCH_SLACK_SIGNING_SECRET, DISPATCH_GITHUB_TOKEN,
   DISPATCH_PAGERDUTY_ROUTING_KEY (or DISPATCH_PAGERDUTY_MODE=rest with DISPATCH_PAGERDUTY_API_TOKEN),
 and its endpoint with DISPATCH_SLACK_API_URL, DISPATCH_GITHUB_API_URL, DISPATCH_PAGERDUTY_EVENTS_URL,

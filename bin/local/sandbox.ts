@@ -83,9 +83,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const modes: Sandbox['modes'] = { slack: 'real', github: 'real', pagerduty: 'real' };
 
+  // A vendor is external once its token or its URL is given (a self-hosted or test service may need no token);
+  // otherwise a built-in fake on loopback stands in for it.
+  const given = (...names: string[]) => names.some((n) => Boolean(source[n]));
   let slack: FakeSlack | undefined;
-  if (source.DISPATCH_SLACK_BOT_TOKEN) secrets[SECRET.slackBotToken] = source.DISPATCH_SLACK_BOT_TOKEN;
-  else {
+  if (given('DISPATCH_SLACK_BOT_TOKEN', 'DISPATCH_SLACK_API_URL')) {
+    secrets[SECRET.slackBotToken] = source.DISPATCH_SLACK_BOT_TOKEN || 'xoxb-local';
+  } else {
     slack = await startFakeSlack(options.fakes);
     closers.push(() => slack!.close());
     env.DISPATCH_SLACK_API_URL = `${slack.url}/api/`;
@@ -93,8 +97,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     modes.slack = 'fake';
   }
   let github: FakeGitHub | undefined;
-  if (source.DISPATCH_GITHUB_TOKEN || source.DISPATCH_GITHUB_APP_PRIVATE_KEY) {
-    secrets[SECRET.githubToken] = source.DISPATCH_GITHUB_TOKEN;
+  if (given('DISPATCH_GITHUB_TOKEN', 'DISPATCH_GITHUB_APP_PRIVATE_KEY', 'DISPATCH_GITHUB_API_URL')) {
+    secrets[SECRET.githubToken] = source.DISPATCH_GITHUB_TOKEN || 'ghp_local';
     secrets[SECRET.githubAppPrivateKey] = source.DISPATCH_GITHUB_APP_PRIVATE_KEY;
   } else {
     github = await startFakeGitHub({ ...options.fakes, htmlBase: web.url });
@@ -104,9 +108,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     modes.github = 'fake';
   }
   let pagerduty: FakePagerDuty | undefined;
-  if (source.DISPATCH_PAGERDUTY_ROUTING_KEY || source.DISPATCH_PAGERDUTY_API_TOKEN) {
-    secrets[SECRET.pagerdutyRoutingKey] = source.DISPATCH_PAGERDUTY_ROUTING_KEY;
-    secrets[SECRET.pagerdutyApiToken] = source.DISPATCH_PAGERDUTY_API_TOKEN;
+  if (
+    given(
+      'DISPATCH_PAGERDUTY_ROUTING_KEY',
+      'DISPATCH_PAGERDUTY_API_TOKEN',
+      'DISPATCH_PAGERDUTY_EVENTS_URL',
+      'DISPATCH_PAGERDUTY_API_URL',
+    )
+  ) {
+    secrets[SECRET.pagerdutyRoutingKey] = source.DISPATCH_PAGERDUTY_ROUTING_KEY || 'R0LOCAL';
+    secrets[SECRET.pagerdutyApiToken] = source.DISPATCH_PAGERDUTY_API_TOKEN || 'local';
   } else {
     pagerduty = await startFakePagerDuty({ ...options.fakes, htmlBase: web.url });
     closers.push(() => pagerduty!.close());

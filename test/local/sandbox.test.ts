@@ -106,6 +106,29 @@ describe('GET /', () => {
   });
 });
 
+describe('a self-hosted PagerDuty given by its URL alone', () => {
+  it('pages the service at DISPATCH_PAGERDUTY_EVENTS_URL', async () => {
+    // Prepare
+    const { startFakePagerDuty } = await import('../../bin/local/fake-pagerduty.ts');
+    const external = await startFakePagerDuty();
+    const runner = await startSandbox({ port: 0, source: { DISPATCH_PAGERDUTY_EVENTS_URL: external.url } });
+    try {
+      // Act
+      const res = await fetch(`${runner.url}/alarms`, {
+        method: 'POST',
+        body: originalExamples['high-priority']!,
+      });
+      // Assess
+      expect(res.status).toBe(200);
+      expect(runner.modes.pagerduty).toBe('real');
+      expect(external.incidents.map((i) => i.title)).toEqual(['testAlert']);
+    } finally {
+      await runner.close();
+      await external.close();
+    }
+  });
+});
+
 describe('real services', () => {
   let ghe: FakeGitHub;
   let real: Sandbox;
