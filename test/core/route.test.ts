@@ -109,6 +109,21 @@ describe('self-service', () => {
     expect((await deps.ledger.get(report.deliveries[0]!.key))?.prompt).toBeUndefined();
   });
 
+  it('posts to a channel named as the user without buttons: nobody there may answer for someone else', async () => {
+    // Prepare
+    const deps = fakeDeps();
+    // Act
+    const report = await route(deps, selfService({ users: [{ slackId: 'C0TEAM', github: 'alice' }] }), {
+      messageId: 'm1',
+    });
+    // Assess
+    expect(deps.chat.posts.map((p) => p.to)).toEqual(['C0TEAM']);
+    expect(buttons(deps.chat.posts[0]!.message)).toEqual([]);
+    expect(JSON.stringify(deps.chat.posts[0]!.message.blocks)).toContain('not a person');
+    expect((await deps.ledger.get(report.deliveries[0]!.key))?.prompt).toBeUndefined();
+    expect(deps.timers.set_.size).toBe(0);
+  });
+
   it('tags the default user or team when the user has no GitHub handle', async () => {
     // Prepare
     const deps = fakeDeps();

@@ -13,6 +13,8 @@ export interface DmRequest {
   message: ChatMessage;
   fallbackText: string;
   fallbackReason: string;
+  /** Where the fallback goes (the default channel unless given). */
+  fallbackTo?: string | undefined;
   marker: string;
   issueUrl?: string | undefined;
 }
@@ -28,9 +30,10 @@ export async function sendDm(
 ): Promise<DmOutcome> {
   const channel = deps.config.slackDefaultChannel;
   if (!req.to) {
+    const where = req.fallbackTo ?? channel;
     const message = fallbackDm(req.alarm, req.fallbackText, req.fallbackReason, req.marker, req.issueUrl);
-    const posted = await deps.chat.post(channel, message);
-    return { to: channel, ...posted, fallback: req.fallbackReason };
+    const posted = await deps.chat.post(where, message);
+    return { to: where, ...posted, fallback: req.fallbackReason };
   }
   try {
     return { to: req.to, ...(await deps.chat.post(req.to, req.message)) };

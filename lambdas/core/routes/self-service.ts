@@ -28,9 +28,14 @@ export async function routeSelfServiceUser(
 
   const o = `o${occ.record.occurrence}`;
   const marker = `${key}#${o}`;
-  const slackId = user?.slackId || undefined;
-  const channel = deps.config.slackDefaultChannel;
-  const fallbackReason = `No Slack ID was given for this alarm's user, so it came to ${channel} without the prompt.`;
+  // Only a person (a Slack user ID) gets the prompt; a channel named as the user gets the message without buttons,
+  // because nobody there can answer for someone else.
+  const slackId = user?.slackId && isPerson(user.slackId) ? user.slackId : undefined;
+  const namedChannel = user?.slackId && !slackId ? user.slackId : undefined;
+  const channel = namedChannel ?? deps.config.slackDefaultChannel;
+  const fallbackReason = namedChannel
+    ? `This alarm names ${namedChannel}, not a person, so it was posted there without the prompt.`
+    : `No Slack ID was given for this alarm's user, so it came to ${channel} without the prompt.`;
 
   const minutes = alarm.responseDeadlineMinutes ?? deps.config.promptDeadlineMinutes;
   const fresh: PromptRecord | undefined =
@@ -57,7 +62,7 @@ export async function routeSelfServiceUser(
 
   const [issueStep, dmStep] = await Promise.allSettled([
     openIssue(deps, alarm, { key, occurrence: occ.record.occurrence, requestId: ctx.requestId }, lines),
-    dmOnce(deps, key, `${o}:dm`, { to: slackId, marker }, () =>
+    dmOnce(deps, key, `${o}:dm`, { to: slackId ?? namedChannel, marker }, () =>
       sendDm(deps, {
         alarm,
         to: slackId,
@@ -69,6 +74,7 @@ export async function routeSelfServiceUser(
         }),
         fallbackText: alarm.body.slack.message,
         fallbackReason,
+        fallbackTo: namedChannel,
         marker,
         issueUrl: occ.record.issue?.url,
       }),
@@ -147,4 +153,9 @@ async function setTimers(
       return {};
     },
   });
+}
+
+/** Slack user IDs start with U (or W in Enterprise Grid); anything else is a channel or a name. */
+function isPerson(slackId: string): boolean {
+  return /^[UW][A-Z0-9]+$/.test(slackId);
 }
