@@ -134,6 +134,9 @@ function withMarker(body: string, marker: string): string {
   return `${body}\n${issueMarker(marker)}`;
 }
 
+/** How often repeats of an alarm may ask GitHub whether its issue is still open. */
+const STATE_CHECK_EVERY_MS = 60_000;
+
 /** How far back a retry looks for a comment an earlier attempt may have made (well beyond Lambda's retries). */
 const COMMENT_LOOKBACK_MS = 6 * 60 * 60 * 1000;
 
@@ -189,12 +192,21 @@ export async function occurrenceFor(
   if (existing.issue === undefined) {
     return { record: await deps.ledger.join(key, messageId), repeat: true };
   }
-  const state = await deps.tracker.state(existing.issue).catch((error: unknown) => {
-    // A deleted or transferred issue counts as closed; anything else is retried.
-    if (error instanceof VendorError && (error.status === 404 || error.status === 410))
-      return 'closed' as const;
-    throw error;
-  });
+  // In a storm, GitHub is asked at most once a minute whether the issue is still open; in between it counts as open.
+  const ask = await deps.ledger.takeSlot(
+    key,
+    `o${existing.occurrence}:state`,
+    STATE_CHECK_EVERY_MS,
+    messageId,
+  );
+  const state = !ask
+    ? 'open'
+    : await deps.tracker.state(existing.issue).catch((error: unknown) => {
+        // A deleted or transferred issue counts as closed; anything else is retried.
+        if (error instanceof VendorError && (error.status === 404 || error.status === 410))
+          return 'closed' as const;
+        throw error;
+      });
   if (state === 'open') {
     return {
       record: await deps.ledger.join(key, messageId),

@@ -417,6 +417,8 @@ describe('nag', () => {
     });
     // The note is written once a minute at most: one comment, not 39.
     expect(deps.tracker.calls.filter((c) => c.startsWith('comment') || c.startsWith('edit'))).toHaveLength(1);
+    // And GitHub is asked whether the issue is open once a minute at most: once, not 39 times.
+    expect(deps.tracker.calls.filter((c) => c.startsWith('state'))).toHaveLength(1);
   });
 
   it('does not nag twice for a redelivery', async () => {
