@@ -17,6 +17,11 @@ export interface StepDeps {
   clock: Clock;
   log: Log;
   config: Pick<RouterConfig, 'leaseMs' | 'heldWaitMs'>;
+  /**
+   * When this invocation must have stopped (epoch ms), from Lambda's remaining time: a step neither waits nor
+   * retries past it, so the invocation fails cleanly (releasing its steps) instead of being cut off mid-step.
+   */
+  until?: number | undefined;
 }
 
 export interface StepWork<R extends object> {
@@ -39,7 +44,7 @@ export async function runStep<R extends object>(
   step: string,
   work: StepWork<R>,
 ): Promise<StepOutcome<R>> {
-  const giveUpAt = deps.clock.now() + deps.config.heldWaitMs;
+  const giveUpAt = Math.min(deps.clock.now() + deps.config.heldWaitMs, deps.until ?? Infinity);
   const owner = randomUUID();
   for (let failures = 0; ;) {
     const claim = await deps.ledger.claim(key, step, deps.config.leaseMs, owner);
@@ -76,7 +81,7 @@ export async function runStep<R extends object>(
       );
       // A transient failure is tried again at once, reconciling first: the vendor may have acted before failing.
       const wait = retryDelay(error, ++failures);
-      if (wait === undefined) throw error;
+      if (wait === undefined || deps.clock.now() + wait >= (deps.until ?? Infinity)) throw error;
       deps.log.warn('step failed; trying again', { step, attempt: failures, error: errorText(error) });
       await deps.clock.sleep(wait);
     }

@@ -3,11 +3,12 @@ import { DispatchError } from '../core/errors.ts';
 import { receiveAlarm } from '../core/receive.ts';
 import type { RouteDeps, RouteReport } from '../core/route.ts';
 import { parseEnv } from '../shared/env.ts';
+import { stopBy, type InvocationContext } from '../shared/invocation.ts';
 import { buildRouteDeps } from '../shared/wiring.ts';
 import { SnsEventSchema } from './sns-event.ts';
 
 export function createHandler(getDeps: () => RouteDeps) {
-  return async (event: unknown): Promise<{ reports: RouteReport[] }> => {
+  return async (event: unknown, context?: InvocationContext): Promise<{ reports: RouteReport[] }> => {
     const parsed = SnsEventSchema.safeParse(event);
     if (!parsed.success) {
       throw new DispatchError(
@@ -15,7 +16,8 @@ export function createHandler(getDeps: () => RouteDeps) {
         `not an SNS event: ${parsed.error.issues[0]?.message ?? 'unknown shape'}`,
       );
     }
-    const deps = getDeps();
+    const base = getDeps();
+    const deps = { ...base, until: stopBy(context, base.clock.now()) };
     const reports: RouteReport[] = [];
     for (const record of parsed.data.Records) {
       reports.push(await receiveAlarm(deps, { messageId: record.Sns.MessageId, body: record.Sns.Message }));

@@ -1,15 +1,17 @@
 /** Triage worker: invoked asynchronously with one TriageJob; carries out the answer or the notice. */
 import { DispatchError } from '../core/errors.ts';
 import { runTriageJob, type TriageWorkDeps } from '../core/triage-work.ts';
+import { stopBy, type InvocationContext } from '../shared/invocation.ts';
 import { buildTriageWorkDeps } from '../shared/wiring.ts';
 import { TriageJobSchema } from './job-schema.ts';
 
 export function createWorkerHandler(getDeps: () => TriageWorkDeps) {
-  return async (event: unknown): Promise<void> => {
+  return async (event: unknown, context?: InvocationContext): Promise<void> => {
     const parsed = TriageJobSchema.safeParse(event);
     if (!parsed.success)
       throw new DispatchError('EVENT_INVALID', `not a triage job: ${parsed.error.issues[0]?.message}`);
-    await runTriageJob(getDeps(), parsed.data);
+    const deps = getDeps();
+    await runTriageJob({ ...deps, until: stopBy(context, deps.clock.now()) }, parsed.data);
   };
 }
 

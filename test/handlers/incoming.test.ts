@@ -180,6 +180,19 @@ describe('incoming handler', () => {
     );
   });
 
+  it('stops retrying before Lambda would cut the invocation off, and fails with the reason', async () => {
+    // Prepare
+    const { handler } = await makeHandler();
+    ssmOnce();
+    // The client's own three tries fail; with 4 s left (under the 5 s margin) the step does not try again, so no
+    // fourth request is made (it would find no interceptor and fail differently).
+    nock('https://events.pagerduty.com').post('/v2/enqueue').times(3).reply(503, 'unavailable');
+    // Act / Assess
+    await expect(
+      handler(snsEvent(originalExamples['high-priority']!), { getRemainingTimeInMillis: () => 4_000 }),
+    ).rejects.toThrow(/pagerduty: trigger event answered HTTP 503/);
+  });
+
   it('refuses an event that is not from SNS', async () => {
     // Prepare
     const { handler } = await makeHandler();

@@ -1,0 +1,12 @@
+/** What the handlers use of Lambda's context: how much time is left. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Stop retrying this long before Lambda would cut the invocation off. */
+const MARGIN_MS = 5_000;
+
+/** The moment steps must stop waiting and retrying (epoch ms), or undefined outside Lambda. */
+export function stopBy(context: InvocationContext | undefined, now: number): number | undefined {
+  return context?.getRemainingTimeInMillis ? now + context.getRemainingTimeInMillis() - MARGIN_MS : undefined;
+}
