@@ -18,7 +18,7 @@ export async function startDynalite(): Promise<LocalDynamo> {
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
+    maxAttempts: 3,
   });
   return {
     client,
