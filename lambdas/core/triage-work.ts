@@ -94,41 +94,29 @@ async function onDeadline(deps: TriageWorkDeps, job: TriageJob & { kind: 'deadli
   if (!record) return;
   const step = `o${job.occurrence}:answer`;
   const claim = await deps.ledger.claim(job.key, step, deps.config.leaseMs, randomUUID());
-  const at = deps.clock.now();
+  const timedOut = (at: number): Answer => ({
+    kind: 'answer',
+    key: job.key,
+    occurrence: job.occurrence,
+    answer: 'no',
+    userId: record.prompt.slackUserId,
+    at,
+    timedOut: true,
+  });
   if (claim.status === 'won') {
+    const answer = timedOut(deps.clock.now());
     await deps.ledger.complete(job.key, step, {
       answer: 'no',
-      userId: record.prompt.slackUserId,
-      at,
+      userId: answer.userId,
+      at: answer.at,
       timedOut: true,
     });
     deps.log.info('prompt unanswered at its deadline: escalating as "no"', { alarmKey: job.key });
-    return carryOut(deps, {
-      kind: 'answer',
-      key: job.key,
-      occurrence: job.occurrence,
-      answer: 'no',
-      userId: record.prompt.slackUserId,
-      at,
-      timedOut: true,
-    });
+    return carryOut(deps, answer);
   }
-  const first =
-    claim.status === 'done'
-      ? (claim.result as { timedOut?: boolean; answer?: string; at?: number })
-      : undefined;
+  const first = claim.status === 'done' ? (claim.result as { timedOut?: boolean; at?: number }) : undefined;
   // The deadline's own earlier attempt won but did not finish: finish it. A user's answer: nothing to do.
-  if (first?.timedOut && first.answer === 'no') {
-    return carryOut(deps, {
-      kind: 'answer',
-      key: job.key,
-      occurrence: job.occurrence,
-      answer: 'no',
-      userId: record.prompt.slackUserId,
-      at: first.at ?? at,
-      timedOut: true,
-    });
-  }
+  if (first?.timedOut) return carryOut(deps, timedOut(first.at ?? deps.clock.now()));
   deps.log.info('deadline passed after an answer; nothing to do', { alarmKey: job.key });
 }
 
