@@ -16,7 +16,7 @@ import { parseArgs } from '../bin/cli/args.ts';
 import { startFakeGitHub, type FakeGitHub } from '../bin/local/fake-github.ts';
 import { startFakePagerDuty, type FakePagerDuty } from '../bin/local/fake-pagerduty.ts';
 import { startFakeSlack, type FakeSlack } from '../bin/local/fake-slack.ts';
-import type { Running } from '../bin/local/http.ts';
+import type { FakeBehaviour, Running } from '../bin/local/http.ts';
 import { DynamoLedger } from '../lambdas/adapters/dynamodb-ledger.ts';
 import { InProcessJobs } from '../lambdas/adapters/jobs.ts';
 import { createLedgerTable } from '../lambdas/adapters/ledger-table.ts';
@@ -112,8 +112,9 @@ function alarmOf(type: string, extra: Record<string, unknown> = {}) {
   return { type, ...(bodies[type] as Record<string, unknown>), ...extra };
 }
 
-async function deliveryScenarios() {
-  const slack = await startFakeSlack({ latencyMs: LATENCY });
+/** Fakes on loopback with the given behaviour, the ledger, and the incoming handler wired to them. */
+async function incomingWorld(slackBehaviour: FakeBehaviour = {}) {
+  const slack = await startFakeSlack({ latencyMs: LATENCY, ...slackBehaviour });
   const github = await startFakeGitHub({ latencyMs: LATENCY });
   const pagerduty = await startFakePagerDuty({ latencyMs: LATENCY });
   const ledger = await startLedger();
@@ -122,7 +123,21 @@ async function deliveryScenarios() {
     secrets,
     write: () => {},
   });
-  const handler = createHandler(() => deps);
+  return {
+    slack,
+    github,
+    pagerduty,
+    handler: createHandler(() => deps),
+    close: async () => {
+      for (const f of [slack, github, pagerduty]) await f.close();
+      await ledger.close();
+    },
+  };
+}
+
+async function deliveryScenarios() {
+  const world = await incomingWorld();
+  const { slack, github, pagerduty, handler } = world;
   const fakes = [slack, github, pagerduty];
 
   const measure = async (
@@ -211,22 +226,13 @@ async function deliveryScenarios() {
     budget: 15,
     detail: `${Math.round(median(walls))} ms`,
   });
-  for (const f of [...fakes]) await f.close();
-  await ledger.close();
+  await world.close();
 }
 
 async function rateLimitedBroadcast() {
   // Slack allowing 40 requests a second: the fan-out meets 429s and must absorb them (Retry-After), not fail.
-  const slack = await startFakeSlack({ latencyMs: LATENCY, rateLimit: { requests: 40, windowMs: 1000 } });
-  const github = await startFakeGitHub({ latencyMs: LATENCY });
-  const pagerduty = await startFakePagerDuty({ latencyMs: LATENCY });
-  const ledger = await startLedger();
-  const deps = buildRouteDeps(environment(slack, github, pagerduty), {
-    dynamodb: ledger.client,
-    secrets,
-    write: () => {},
-  });
-  const handler = createHandler(() => deps);
+  const world = await incomingWorld({ rateLimit: { requests: 40, windowMs: 1000 } });
+  const { slack, handler } = world;
   let failures = 0;
   const users = Array.from({ length: 100 }, (_, i) => ({ slackId: `U${i}RL` }));
   const message = JSON.stringify({
@@ -256,8 +262,7 @@ async function rateLimitedBroadcast() {
     unit: 'lost DMs',
     budget: 0,
   });
-  for (const f of [slack, github, pagerduty]) await f.close();
-  await ledger.close();
+  await world.close();
 }
 
 async function triageAck() {

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoLedger } from '../../lambdas/adapters/dynamodb-ledger.ts';
 import type { Ledger } from '../../lambdas/core/ports.ts';
 import { FakeClock } from '../fakes/clock.ts';
 import { MemoryLedger } from '../fakes/memory-ledger.ts';
-import { freshTable, startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
+import { freshTable, useDynalite } from '../helpers/dynalite.ts';
 
-let local: LocalDynamo;
-beforeAll(async () => {
-  local = await startDynalite();
-});
-afterAll(async () => {
-  await local.close();
-});
+const dynamo = useDynalite();
 
 const implementations: [string, (clock: FakeClock) => Promise<Ledger>][] = [
   ['memory', async (clock) => new MemoryLedger(clock)],
   [
     'dynamodb (dynalite)',
-    async (clock) => new DynamoLedger(local.client, clock, { table: await freshTable(local) }),
+    async (clock) => new DynamoLedger(dynamo().client, clock, { table: await freshTable(dynamo()) }),
   ],
 ];
 

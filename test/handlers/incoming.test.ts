@@ -3,23 +3,17 @@
  * GitHub, PagerDuty and SSM answered at the wire by nock. Each test asserts the exact requests made.
  */
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../lambdas/incoming/handler.ts';
 import { parseEnv } from '../../lambdas/shared/env.ts';
 import { buildRouteDeps } from '../../lambdas/shared/wiring.ts';
 import { originalExamples } from '../fixtures/alarms/original-readme.ts';
-import { freshTable, startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
+import { freshTable, useDynalite } from '../helpers/dynalite.ts';
 import { useNock } from '../helpers/nock.ts';
 
 useNock();
 
-let local: LocalDynamo;
-beforeAll(async () => {
-  local = await startDynalite();
-});
-afterAll(async () => {
-  await local.close();
-});
+const dynamo = useDynalite();
 
 const SECRETS = {
   '/dispatch/test/slack/bot-token': 'xoxb-secret-bot-token',
@@ -53,7 +47,7 @@ function snsEvent(message: string, messageId = '95df01b4-ee98-5cb9-9903-4c221d41
 }
 
 async function makeHandler() {
-  const table = await freshTable(local);
+  const table = await freshTable(dynamo());
   const env = parseEnv({
     DISPATCH_GITHUB_OWNER: 'acme',
     DISPATCH_GITHUB_DEFAULT_REPO: 'alarms',
@@ -64,7 +58,7 @@ async function makeHandler() {
     DISPATCH_VENDOR_TIMEOUT_MS: '1000',
   });
   const lines: string[] = [];
-  const deps = buildRouteDeps(env, { dynamodb: local.client, write: (l) => lines.push(l) });
+  const deps = buildRouteDeps(env, { dynamodb: dynamo().client, write: (l) => lines.push(l) });
   return { handler: createHandler(() => deps), lines };
 }
 

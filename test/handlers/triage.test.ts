@@ -3,7 +3,7 @@
  * the worker run in process after the acknowledgement, and GitHub, PagerDuty and Slack answered by nock.
  */
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoLedger } from '../../lambdas/adapters/dynamodb-ledger.ts';
 import { InProcessJobs } from '../../lambdas/adapters/jobs.ts';
 import type { PromptRecord } from '../../lambdas/core/ports.ts';
@@ -15,18 +15,12 @@ import { buildTriageWorkDeps } from '../../lambdas/shared/wiring.ts';
 import { buildTriageDeps } from '../../lambdas/shared/wiring-triage.ts';
 import { createTriageHandler } from '../../lambdas/triage/handler.ts';
 import { EnvSecrets } from '../../lambdas/adapters/ssm-secrets.ts';
-import { freshTable, startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
+import { freshTable, useDynalite } from '../helpers/dynalite.ts';
 import { useNock } from '../helpers/nock.ts';
 
 useNock();
 
-let local: LocalDynamo;
-beforeAll(async () => {
-  local = await startDynalite();
-});
-afterAll(async () => {
-  await local.close();
-});
+const dynamo = useDynalite();
 
 const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const KEY = 'self-service:0123456789abcdef0123456789abcdef';
@@ -45,7 +39,7 @@ const PROMPT: PromptRecord = {
 const RESPONSE_URL = 'https://hooks.slack.com/actions/T0/1/abc';
 
 async function setup(options: { timeoutMs?: string } = {}) {
-  const table = await freshTable(local);
+  const table = await freshTable(dynamo());
   const env = parseEnv({
     DISPATCH_GITHUB_OWNER: 'acme',
     DISPATCH_GITHUB_DEFAULT_REPO: 'alarms',
@@ -61,14 +55,14 @@ async function setup(options: { timeoutMs?: string } = {}) {
     'pagerduty/routing-key': 'R0KEY',
   });
   const lines: string[] = [];
-  const platform = { dynamodb: local.client, secrets, write: (l: string) => lines.push(l) };
+  const platform = { dynamodb: dynamo().client, secrets, write: (l: string) => lines.push(l) };
   const workDeps = buildTriageWorkDeps(env, platform);
   const jobs = new InProcessJobs((job) => runTriageJob(workDeps, job), {
     clock: { now: Date.now, sleep: async () => {} },
     attempts: 2,
   });
   const handler = createTriageHandler(() => buildTriageDeps(env, { ...platform, jobs }));
-  const ledger = new DynamoLedger(local.client, { now: Date.now, sleep: async () => {} }, { table });
+  const ledger = new DynamoLedger(dynamo().client, { now: Date.now, sleep: async () => {} }, { table });
   await ledger.join(KEY, 'sns-1');
   await ledger.annotate(KEY, 1, { issue: ISSUE, prompt: PROMPT });
   return { handler, jobs, lines, ledger };

@@ -1,6 +1,7 @@
 /** A DynamoDB-compatible server on 127.0.0.1 for ledger tests. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { afterAll, beforeAll } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { createLedgerTable } from '../../lambdas/adapters/ledger-table.ts';
 
@@ -36,4 +37,16 @@ export async function freshTable(local: LocalDynamo): Promise<string> {
   const name = `ledger-${process.pid}-${++tables}`;
   await createLedgerTable(local.client, name);
   return name;
+}
+
+/** One local DynamoDB for the test file, started before its tests and closed after them. */
+export function useDynalite(): () => LocalDynamo {
+  let local: LocalDynamo | undefined;
+  beforeAll(async () => {
+    local = await startDynalite();
+  });
+  afterAll(async () => {
+    await local?.close();
+  });
+  return () => local!;
 }
