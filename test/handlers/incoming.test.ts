@@ -9,6 +9,7 @@ import { parseEnv } from '../../lambdas/shared/env.ts';
 import { buildRouteDeps } from '../../lambdas/shared/wiring.ts';
 import { originalExamples } from '../fixtures/alarms/original-readme.ts';
 import { freshTable, useDynalite } from '../helpers/dynalite.ts';
+import { testEnv } from '../helpers/env.ts';
 import { useNock } from '../helpers/nock.ts';
 
 useNock();
@@ -48,15 +49,7 @@ function snsEvent(message: string, messageId = '95df01b4-ee98-5cb9-9903-4c221d41
 
 async function makeHandler() {
   const table = await freshTable(dynamo());
-  const env = parseEnv({
-    DISPATCH_GITHUB_OWNER: 'acme',
-    DISPATCH_GITHUB_DEFAULT_REPO: 'alarms',
-    DISPATCH_GITHUB_DEFAULT_USER: 'acme/security',
-    DISPATCH_SLACK_DEFAULT_CHANNEL: 'C0DEFAULT',
-    DISPATCH_LEDGER_TABLE: table,
-    DISPATCH_SSM_PREFIX: '/dispatch/test',
-    DISPATCH_VENDOR_TIMEOUT_MS: '1000',
-  });
+  const env = testEnv({ DISPATCH_LEDGER_TABLE: table, DISPATCH_SSM_PREFIX: '/dispatch/test' });
   const lines: string[] = [];
   const deps = buildRouteDeps(env, { dynamodb: dynamo().client, write: (l) => lines.push(l) });
   return { handler: createHandler(() => deps), lines };

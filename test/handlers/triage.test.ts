@@ -9,13 +9,13 @@ import { InProcessJobs } from '../../lambdas/adapters/jobs.ts';
 import type { PromptRecord } from '../../lambdas/core/ports.ts';
 import { ACTION_NO, ACTION_YES } from '../../lambdas/core/render.ts';
 import { runTriageJob } from '../../lambdas/core/triage-work.ts';
-import { parseEnv } from '../../lambdas/shared/env.ts';
 import { signSlackRequest } from '../../lambdas/shared/slack-signature.ts';
 import { buildTriageWorkDeps } from '../../lambdas/shared/wiring.ts';
 import { buildTriageDeps } from '../../lambdas/shared/wiring-triage.ts';
 import { createTriageHandler } from '../../lambdas/triage/handler.ts';
 import { EnvSecrets } from '../../lambdas/adapters/ssm-secrets.ts';
 import { freshTable, useDynalite } from '../helpers/dynalite.ts';
+import { testEnv } from '../helpers/env.ts';
 import { useNock } from '../helpers/nock.ts';
 
 useNock();
@@ -40,11 +40,7 @@ const RESPONSE_URL = 'https://hooks.slack.com/actions/T0/1/abc';
 
 async function setup(options: { timeoutMs?: string } = {}) {
   const table = await freshTable(dynamo());
-  const env = parseEnv({
-    DISPATCH_GITHUB_OWNER: 'acme',
-    DISPATCH_GITHUB_DEFAULT_REPO: 'alarms',
-    DISPATCH_GITHUB_DEFAULT_USER: 'acme/security',
-    DISPATCH_SLACK_DEFAULT_CHANNEL: 'C0DEFAULT',
+  const env = testEnv({
     DISPATCH_LEDGER_TABLE: table,
     DISPATCH_VENDOR_TIMEOUT_MS: options.timeoutMs ?? '1000',
   });
