@@ -23,7 +23,7 @@ import { createLedgerTable } from '../lambdas/adapters/ledger-table.ts';
 import { EnvSecrets } from '../lambdas/adapters/ssm-secrets.ts';
 import { parseAlarm } from '../lambdas/core/parse-alarm.ts';
 import { route } from '../lambdas/core/route.ts';
-import { ACTION_NO } from '../lambdas/core/render.ts';
+import { ACTION_NO } from '../lambdas/core/render/slack.ts';
 import { runTriageJob } from '../lambdas/core/triage-work.ts';
 import { createHandler } from '../lambdas/incoming/handler.ts';
 import { parseEnv } from '../lambdas/shared/env.ts';

@@ -11,7 +11,7 @@
 import { Octokit } from '@octokit/core';
 import { VendorError } from '../core/errors.ts';
 import type { Clock, IssueRef, IssueTracker, NewIssue, Repo } from '../core/ports.ts';
-import { issueMarker } from '../core/render.ts';
+import { issueMarker } from '../core/render/github.ts';
 import { DEFAULT_RETRY, retryAfterMs, withRetry, type Repeatable, type RetryPolicy } from './retry.ts';
 
 export interface GitHubIssuesOptions {

@@ -10,7 +10,7 @@
 import { ErrorCode, LogLevel, WebClient, type WebAPICallResult } from '@slack/web-api';
 import { VendorError } from '../core/errors.ts';
 import type { Chat, ChatMessage, Clock, PostedMessage } from '../core/ports.ts';
-import { METADATA_EVENT } from '../core/render.ts';
+import { METADATA_EVENT } from '../core/render/slack.ts';
 import { DEFAULT_RETRY, withRetry, type Repeatable, type RetryPolicy } from './retry.ts';
 
 /** Slack errors a retry cannot fix. Everything else (internal_error, ratelimited, fatal_error…) is retried. */

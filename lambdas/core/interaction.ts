@@ -7,7 +7,7 @@
  *   "response_url":"https://hooks.slack.com/actions/T0/1/abc"}
  */
 import { z } from 'zod';
-import { ACTION_NO, ACTION_YES } from './render.ts';
+import { ACTION_NO, ACTION_YES } from './render/slack.ts';
 
 export const BlockActionsSchema = z.object({
   type: z.literal('block_actions', { error: 'Dispatch answers only block_actions interactions' }),

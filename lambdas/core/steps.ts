@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { RouterConfig } from './config.ts';
 import { DispatchError, VendorError } from './errors.ts';
 import type { AlarmRecord, Clock, IssueRef, IssueTracker, Ledger, Log } from './ports.ts';
-import { issueMarker } from './render.ts';
+import { issueMarker } from './render/github.ts';
 
 export interface StepDeps {
   ledger: Ledger;

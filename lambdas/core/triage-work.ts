@@ -22,7 +22,7 @@ import type {
   TriageJob,
 } from './ports.ts';
 import type { RouterConfig } from './config.ts';
-import { answeredDm, digestDm, reminderDm, slackDate } from './render.ts';
+import { answeredDm, digestDm, reminderDm, slackDate } from './render/slack.ts';
 import { DIGEST_MAX } from './storm.ts';
 import { commentOnce, errorText, runStep, type StepDeps } from './steps.ts';
 import { timerName } from './timers.ts';

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Answer, BlockActions } from './interaction.ts';
 import type { Clock, Jobs, Ledger, Log, PostedMessage } from './ports.ts';
-import { ACTION_YES } from './render.ts';
+import { ACTION_YES } from './render/slack.ts';
 
 export interface TriageDeps {
   ledger: Ledger;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAlarm } from '../../lambdas/core/parse-alarm.ts';
 import type { TriageJob } from '../../lambdas/core/ports.ts';
 import { route } from '../../lambdas/core/route.ts';
-import { ACTION_NO, ACTION_YES } from '../../lambdas/core/render.ts';
+import { ACTION_NO, ACTION_YES } from '../../lambdas/core/render/slack.ts';
 import { triage } from '../../lambdas/core/triage.ts';
 import { runTriageJob } from '../../lambdas/core/triage-work.ts';
 import { fakeDeps } from '../fakes/route-deps.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAlarm, parseAlarmJson } from '../../lambdas/core/parse-alarm.ts';
 import { route } from '../../lambdas/core/route.ts';
-import { ACTION_NO, ACTION_YES } from '../../lambdas/core/render.ts';
+import { ACTION_NO, ACTION_YES } from '../../lambdas/core/render/slack.ts';
 import { originalExamples } from '../fixtures/alarms/original-readme.ts';
 import { fakeDeps } from '../fakes/route-deps.ts';
 import { slackRefused, transient } from '../fakes/vendors.ts';

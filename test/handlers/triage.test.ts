@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DynamoLedger } from '../../lambdas/adapters/dynamodb-ledger.ts';
 import { InProcessJobs } from '../../lambdas/adapters/jobs.ts';
 import type { PromptRecord } from '../../lambdas/core/ports.ts';
-import { ACTION_NO, ACTION_YES } from '../../lambdas/core/render.ts';
+import { ACTION_NO, ACTION_YES } from '../../lambdas/core/render/slack.ts';
 import { runTriageJob } from '../../lambdas/core/triage-work.ts';
 import { signSlackRequest } from '../../lambdas/shared/slack-signature.ts';
 import { buildTriageWorkDeps } from '../../lambdas/shared/wiring.ts';

@@ -5,7 +5,7 @@
 import { mapSettled } from '../concurrency.ts';
 import { alarmKey, userIdentity } from '../keys.ts';
 import type { BroadcastAlarm } from '../message.ts';
-import { noticeDm } from '../render.ts';
+import { noticeDm } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { commentOnce, occurrenceFor } from '../steps.ts';
 import { noteRepeat, withinUserCap } from '../storm.ts';

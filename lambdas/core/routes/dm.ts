@@ -2,7 +2,7 @@
 import { VendorError } from '../errors.ts';
 import type { Alarm } from '../message.ts';
 import type { ChatMessage } from '../ports.ts';
-import { deliveryFailureNotice, fallbackDm } from '../render.ts';
+import { deliveryFailureNotice, fallbackDm } from '../render/slack.ts';
 import type { DmOutcome, RouteDeps } from '../route-types.ts';
 import { runStep, type StepOutcome } from '../steps.ts';
 

@@ -2,7 +2,7 @@
 import { resolveRepo } from '../keys.ts';
 import type { Alarm } from '../message.ts';
 import type { IssueRef } from '../ports.ts';
-import { issueBody } from '../render.ts';
+import { issueBody } from '../render/github.ts';
 import type { RouteDeps } from '../route-types.ts';
 import { runStep, type StepOutcome } from '../steps.ts';
 

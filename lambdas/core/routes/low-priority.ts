@@ -1,7 +1,7 @@
 /** low-priority: a GitHub issue only, tagging the first user's handle or the default user/team. */
 import { alarmKey } from '../keys.ts';
 import type { LowPriorityAlarm } from '../message.ts';
-import { mention } from '../render.ts';
+import { mention } from '../render/github.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { occurrenceFor } from '../steps.ts';
 import { openIssue } from './issue.ts';

@@ -5,7 +5,8 @@
 import { mapSettled } from '../concurrency.ts';
 import { alarmKey, userIdentity } from '../keys.ts';
 import type { NagAlarm, User } from '../message.ts';
-import { mention, noticeDm } from '../render.ts';
+import { mention } from '../render/github.ts';
+import { noticeDm } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { commentOnce, occurrenceFor } from '../steps.ts';
 import { mayNotify, noteRepeat, withinUserCap } from '../storm.ts';

@@ -1,12 +1,12 @@
 /**
- * What people see: Slack Block Kit messages and GitHub issue bodies. Pure functions of the alarm.
+ * What Slack shows: Block Kit messages for prompts, notices and fallbacks. Pure functions of the alarm.
  *
  * Slack limits (https://api.slack.com/reference/block-kit/blocks): a section's text holds 3,000 characters, a
  * button's label 75, a message 50 blocks. Producer text is passed as Slack mrkdwn unchanged (producers use
  * `<@U…>` and `<url|text>`); text Dispatch interpolates itself is escaped.
  */
-import { LIMITS, type Alarm, type SelfServiceAlarm } from './message.ts';
-import type { Block, ChatMessage } from './ports.ts';
+import { LIMITS, type Alarm, type SelfServiceAlarm } from '../message.ts';
+import type { Block, ChatMessage } from '../ports.ts';
 
 export const ACTION_YES = 'dispatch_yes';
 export const ACTION_NO = 'dispatch_no';
@@ -167,41 +167,4 @@ export function deliveryFailureNotice(
     text,
     blocks: [...sections(text), ...context(issueUrl ? [`<${issueUrl}|Audit trail on GitHub>`] : [])],
   };
-}
-
-// ---------------------------------------------------------------- GitHub
-
-/** The hidden line that lets a retry find an issue an earlier attempt created. */
-export function issueMarker(marker: string): string {
-  return `<!-- dispatch:${marker} -->`;
-}
-
-export interface IssueFooter {
-  key: string;
-  marker: string;
-  requestId: string;
-  /** Lines added under the producer's body: mentions, who was told, fallbacks. */
-  lines: string[];
-}
-
-export function issueBody(
-  alarm: Alarm & { type: Exclude<Alarm['type'], 'high-priority'> },
-  footer: IssueFooter,
-) {
-  const links = (alarm.links ?? []).map((l) => `- [${l.text ?? l.href}](${l.href})`);
-  return [
-    alarm.body.github.body ?? '',
-    '',
-    ...footer.lines,
-    ...(links.length ? ['', '**Links**', ...links] : []),
-    '',
-    '---',
-    `<sub>Dispatch ${alarm.type} alarm · key \`${footer.key}\` · request \`${footer.requestId}\`</sub>`,
-    issueMarker(footer.marker),
-  ].join('\n');
-}
-
-/** `@alice`, or the default user or team when the alarm has no handle. */
-export function mention(handle: string | undefined, fallback: string): string {
-  return `@${(handle || fallback).replace(/^@/, '')}`;
 }
