@@ -1,5 +1,9 @@
+import type { Producers } from './producers/producers.ts';
+
 /** What the router needs to know about one environment; parsed from env vars in lambdas/shared/env.ts. */
 export interface RouterConfig {
+  /** Named producers by name (their topics and the types they may send); absent: the alarm topic only. */
+  producers?: Producers;
   /** GitHub organisation or user owning the default repository and any bare `githubRepo`. */
   githubOwner: string;
   /** Repository for issues when an alarm names none. */

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'ALARM_NOT_JSON'
   | 'ALARM_TOO_LARGE'
   | 'ALARM_INVALID'
+  | 'ALARM_TYPE_NOT_ALLOWED'
   | 'EVENT_INVALID'
   | 'CONFIG_INVALID'
   | 'SECRET_MISSING'
@@ -17,6 +18,8 @@ export type ErrorCode =
   | 'STEP_IN_PROGRESS'
   | 'REQUEST_TOO_LARGE'
   | 'REQUEST_UNSIGNED'
+  /** Signed by Slack, but for another workspace or app than the one this Dispatch answers. */
+  | 'REQUEST_FOREIGN'
   | 'REQUEST_INVALID';
 
 export class DispatchError extends Error {

@@ -4,18 +4,24 @@
  */
 import { AlarmValidationError } from './errors.ts';
 import { parseAlarmJson } from './parse-alarm.ts';
+import { checkProducerType, producerForTopic } from './producers/producers.ts';
 import { route, type RouteDeps, type RouteReport } from './route.ts';
 
 export interface InboundMessage {
   messageId: string;
   body: string;
+  /** The SNS topic it arrived on: a named producer's topic, or the alarm topic (the default producer). */
+  topicArn?: string | undefined;
 }
 
 export async function receiveAlarm(deps: RouteDeps, message: InboundMessage): Promise<RouteReport> {
-  const log = deps.log.with({ messageId: message.messageId });
+  const producers = deps.config.producers ?? {};
+  const producer = producerForTopic(producers, message.topicArn);
+  const log = deps.log.with({ messageId: message.messageId, ...(producer ? { producer } : {}) });
   let alarm;
   try {
     alarm = parseAlarmJson(message.body);
+    checkProducerType(producers, producer, alarm.type);
   } catch (error) {
     if (error instanceof AlarmValidationError) {
       log.error('alarm rejected: it does not meet MESSAGE-SPEC.md', { error, issues: error.issues });
@@ -28,7 +34,7 @@ export async function receiveAlarm(deps: RouteDeps, message: InboundMessage): Pr
     log: log.with({ alarmId: alarm.requestId ?? message.messageId, type: alarm.type }),
   };
   try {
-    const report = await route(scoped, alarm, { messageId: message.messageId });
+    const report = await route(scoped, alarm, { messageId: message.messageId, producer });
     const suppressed = report.deliveries.every((d) => d.suppressed);
     scoped.log.info(suppressed ? 'alarm suppressed' : 'alarm routed', { deliveries: report.deliveries });
     deps.metrics.count('alarms', { type: alarm.type, outcome: suppressed ? 'suppressed' : 'delivered' });

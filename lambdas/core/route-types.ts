@@ -47,4 +47,6 @@ export interface RouteReport {
 /** Identifies one SNS message: a redelivery carries the same ID, a re-publish a new one. */
 export interface RouteContext {
   messageId: string;
+  /** The named producer that sent the alarm (from its topic); undefined for the default producer. */
+  producer?: string | undefined;
 }

@@ -20,7 +20,13 @@ export function createHandler(getDeps: () => RouteDeps) {
     const deps = { ...base, until: stopBy(context, base.clock.now()) };
     const reports: RouteReport[] = [];
     for (const record of parsed.data.Records) {
-      reports.push(await receiveAlarm(deps, { messageId: record.Sns.MessageId, body: record.Sns.Message }));
+      reports.push(
+        await receiveAlarm(deps, {
+          messageId: record.Sns.MessageId,
+          body: record.Sns.Message,
+          topicArn: record.Sns.TopicArn,
+        }),
+      );
     }
     return { reports };
   };

@@ -12,6 +12,8 @@ export const SnsEventSchema = z.object({
       z.object({
         Sns: z.object({
           MessageId: z.string().min(1),
+          /** Which producer sent it: the alarm topic or a named producer's own topic. */
+          TopicArn: z.string().optional(),
           Message: z.string(),
           Subject: z.string().nullish(),
         }),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ROUTER_DEFAULTS, type RouterConfig } from '../core/config.ts';
 import { ConfigError } from '../core/errors.ts';
+import { ProducersSchema } from '../core/producers/producers.ts';
 
 const required = (what: string, example: string) =>
   z
@@ -51,6 +52,20 @@ export const EnvSchema = z
       .optional(),
     DISPATCH_PAGERDUTY_SERVICE_ID: z.string().optional(),
     DISPATCH_PAGERDUTY_FROM: z.email({ error: 'must be the email of a PagerDuty user' }).optional(),
+    /**
+     * The Slack workspace (T…, or an Enterprise Grid org E…) and the app (A…) whose clicks the triage answers; unset:
+     * any that Slack signed. Both are in auth.test / the app's Basic Information; `dispatch doctor` prints them.
+     */
+    DISPATCH_SLACK_TEAM_ID: z
+      .string()
+      .regex(/^[TE][A-Z0-9]{6,}$/, {
+        error: 'must be a Slack team ID (T…) or Enterprise Grid org ID (E…) in capitals, e.g. T0123ABCD',
+      })
+      .optional(),
+    DISPATCH_SLACK_APP_ID: z
+      .string()
+      .regex(/^A[A-Z0-9]{6,}$/, { error: 'must be a Slack app ID (A…) in capitals, e.g. A0123ABCD' })
+      .optional(),
     DISPATCH_SLACK_API_URL: url,
     DISPATCH_GITHUB_API_URL: url,
     DISPATCH_PAGERDUTY_API_URL: url,
@@ -58,6 +73,32 @@ export const EnvSchema = z
     DISPATCH_DYNAMODB_ENDPOINT: url,
     /** The triage worker function the triage function queues work for (set by the stack). */
     DISPATCH_TRIAGE_WORKER: z.string().min(1).optional(),
+    /**
+     * Named producers as JSON, `{"<name>": {"types": [...], "topicArn": "..."}}` (the stack sets it from cdk.json
+     * `producers`; the local runner takes cdk.json's shape and makes up the topics). Unset: the alarm topic only.
+     */
+    DISPATCH_PRODUCERS: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined || raw.trim() === '') return {};
+        let json: unknown;
+        try {
+          json = JSON.parse(raw);
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'is not JSON: expected {"<name>": {"types": ["low-priority"]}}',
+          });
+          return z.NEVER;
+        }
+        const parsed = ProducersSchema.safeParse(json);
+        if (parsed.success) return parsed.data;
+        for (const issue of parsed.error.issues) {
+          ctx.addIssue({ code: 'custom', message: `${issue.path.join('.')}: ${issue.message}` });
+        }
+        return z.NEVER;
+      }),
     DISPATCH_VENDOR_TIMEOUT_MS: int(100, 5_000),
     DISPATCH_LEASE_MS: int(1_000, ROUTER_DEFAULTS.leaseMs),
     DISPATCH_BROADCAST_CONCURRENCY: int(1, ROUTER_DEFAULTS.broadcastConcurrency),
@@ -102,6 +143,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 export function routerConfig(env: Env): RouterConfig {
   return {
+    producers: env.DISPATCH_PRODUCERS,
     githubOwner: env.DISPATCH_GITHUB_OWNER,
     githubDefaultRepo: env.DISPATCH_GITHUB_DEFAULT_REPO,
     githubDefaultUser: env.DISPATCH_GITHUB_DEFAULT_USER,

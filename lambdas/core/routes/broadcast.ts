@@ -18,7 +18,7 @@ export async function routeBroadcast(
   alarm: BroadcastAlarm,
   ctx: RouteContext & { requestId: string },
 ): Promise<Delivery> {
-  const key = alarmKey(alarm, deps.config);
+  const key = alarmKey(alarm, deps.config, { producer: ctx.producer });
   const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
   const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
   if (occ.stop) return delivery;

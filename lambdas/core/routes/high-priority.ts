@@ -13,7 +13,7 @@ export async function routeHighPriority(
   alarm: HighPriorityAlarm,
   ctx: RouteContext & { requestId: string },
 ): Promise<Delivery> {
-  const key = alarmKey(alarm, deps.config);
+  const key = alarmKey(alarm, deps.config, { producer: ctx.producer });
   // Storm control: PagerDuty folds repeats anyway; inside the window they are only counted, sparing its rate limit.
   if (!(await mayNotify(deps, key, 'page', ctx.messageId))) {
     const seen = 1 + (await deps.ledger.increment(key, 'repeats'));

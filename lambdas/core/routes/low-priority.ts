@@ -13,7 +13,7 @@ export async function routeLowPriority(
   ctx: RouteContext & { requestId: string },
 ): Promise<Delivery> {
   const first = alarm.users?.[0];
-  const key = alarmKey(alarm, deps.config, first ?? {});
+  const key = alarmKey(alarm, deps.config, { user: first ?? {}, producer: ctx.producer });
   const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
   const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
   if (occ.stop) return delivery;

@@ -19,7 +19,7 @@ export async function routeNag(
   alarm: NagAlarm,
   ctx: RouteContext & { requestId: string },
 ): Promise<Delivery> {
-  const key = alarmKey(alarm, deps.config);
+  const key = alarmKey(alarm, deps.config, { producer: ctx.producer });
   // `retrigger: false` after the issue was closed means: keep nagging, but open no new issue.
   const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
   const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };

@@ -21,7 +21,7 @@ export async function routeSelfServiceUser(
   user: User | undefined,
   ctx: RouteContext & { requestId: string },
 ): Promise<Delivery> {
-  const key = alarmKey(alarm, deps.config, user);
+  const key = alarmKey(alarm, deps.config, { user, producer: ctx.producer });
   const log = deps.log.with({ alarmKey: key });
   const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
   const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
