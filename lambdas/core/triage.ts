@@ -48,11 +48,12 @@ export async function triage(deps: TriageDeps, payload: BlockActions): Promise<T
     payload.container?.channel_id && payload.container.message_ts
       ? { channel: payload.container.channel_id, ts: payload.container.message_ts }
       : undefined;
-  if (
-    !record ||
-    !prompt ||
-    (prompt.dm && clicked && (prompt.dm.channel !== clicked.channel || prompt.dm.ts !== clicked.ts))
-  ) {
+  // A click on a message carries it as `container` {channel_id, message_ts}
+  // (https://api.slack.com/reference/interaction-payloads/block-actions). Once the prompt's DM is known, the click
+  // must be on that message: a payload without it is refused like one on another message.
+  const elsewhere =
+    prompt?.dm !== undefined && (clicked?.channel !== prompt.dm.channel || clicked?.ts !== prompt.dm.ts);
+  if (!record || !prompt || elsewhere) {
     log.warn('click refused: the button does not match a prompt Dispatch sent', { clicked });
     await notify('Dispatch cannot match this button to an open prompt, so nothing was changed.');
     return 'unknown-prompt';

@@ -11,6 +11,7 @@ export interface HttpFailure {
 const CLIENT: Partial<Record<ErrorCode, number>> = {
   REQUEST_TOO_LARGE: 413,
   REQUEST_UNSIGNED: 401,
+  REQUEST_FOREIGN: 401,
   REQUEST_INVALID: 400,
   ALARM_INVALID: 400,
   ALARM_NOT_JSON: 400,

@@ -29,5 +29,10 @@ export function buildTriageDeps(
       throw new ConfigError('DISPATCH_TRIAGE_WORKER is not set: the triage worker function name');
     jobs = new LambdaJobs(new LambdaClient(AWS_CLIENT_OPTIONS), env.DISPATCH_TRIAGE_WORKER);
   }
-  return { ...base, jobs, signingSecret: () => secrets.get(SECRET.slackSigningSecret) };
+  return {
+    ...base,
+    jobs,
+    signingSecret: () => secrets.get(SECRET.slackSigningSecret),
+    slackBinding: { teamId: env.DISPATCH_SLACK_TEAM_ID, appId: env.DISPATCH_SLACK_APP_ID },
+  };
 }

@@ -4,9 +4,12 @@ import { toHttpFailure } from '../shared/http-errors.ts';
 import { header } from '../shared/slack-signature.ts';
 import { buildTriageDeps } from '../shared/wiring-triage.ts';
 import { readInteraction, type RawRequest } from './interaction-request.ts';
+import { checkSlackBinding, type SlackBinding } from './slack-binding.ts';
 
 export interface TriageHttpDeps extends TriageDeps {
   signingSecret: () => Promise<string>;
+  /** The workspace and app clicks must come from (slack.teamId, slack.appId); none: any Slack signed. */
+  slackBinding?: SlackBinding;
 }
 
 export interface HttpResponse {
@@ -21,6 +24,7 @@ export function createTriageHandler(getDeps: () => TriageHttpDeps) {
     const log = deps.log.with({ slackRetry: header(event.headers, 'x-slack-retry-num') });
     try {
       const click = readInteraction(event, await deps.signingSecret(), deps.clock.now());
+      checkSlackBinding(click, deps.slackBinding ?? {});
       const outcome = await triage({ ...deps, log }, click);
       log.info('interaction acknowledged', { outcome });
       return { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: '' };

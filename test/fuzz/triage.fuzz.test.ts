@@ -7,15 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { InProcessJobs } from '../../lambdas/adapters/jobs.ts';
 import { signSlackRequest } from '../../lambdas/shared/slack-signature.ts';
 import { createTriageHandler } from '../../lambdas/triage/handler.ts';
+import type { SlackBinding } from '../../lambdas/triage/slack-binding.ts';
 import { fakeDeps } from '../fakes/route-deps.ts';
 
 const SECRET = 'fuzz-signing-secret';
 const RUNS = { numRuns: 300, seed: 20261123 };
 
-function handler() {
+function handler(slackBinding?: SlackBinding) {
   const deps = fakeDeps();
   const jobs = new InProcessJobs(async () => {}, { clock: deps.clock });
-  return createTriageHandler(() => ({ ...deps, jobs, signingSecret: async () => SECRET }));
+  return createTriageHandler(() => ({ ...deps, jobs, signingSecret: async () => SECRET, slackBinding }));
 }
 
 /** The signing time of the fake clock the handler verifies against. */
@@ -83,6 +84,41 @@ describe('triage under arbitrary requests', () => {
             },
           });
           expect([200, 400]).toContain(res.statusCode);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('correctly signed clicks from arbitrary workspaces and apps: 401 unless both are the bound ones (issue 12)', async () => {
+    const bound = { teamId: 'T0DISPATCH', appId: 'A0DISPATCH' };
+    const id = (own: string) => fc.option(fc.oneof(fc.constant(own), fc.string({ maxLength: 12 })));
+    await fc.assert(
+      fc.asyncProperty(
+        id(bound.teamId),
+        id(bound.teamId),
+        id(bound.teamId),
+        id(bound.appId),
+        async (team, userTeam, enterprise, app) => {
+          const payload = {
+            type: 'block_actions',
+            team: team === null ? null : { id: team },
+            enterprise: enterprise === null ? undefined : { id: enterprise },
+            api_app_id: app ?? undefined,
+            user: { id: 'U1', team_id: userTeam ?? undefined },
+            actions: [{ action_id: 'dispatch_yes', value: 'k' }],
+          };
+          const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+          const ts = now();
+          const res = await handler(bound)({
+            body,
+            headers: {
+              'x-slack-request-timestamp': ts,
+              'x-slack-signature': signSlackRequest(SECRET, ts, body),
+            },
+          });
+          const ours = [team, userTeam, enterprise].includes(bound.teamId) && app === bound.appId;
+          expect(res.statusCode).toBe(ours ? 200 : 401);
         },
       ),
       RUNS,

@@ -6,7 +6,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { DynamoLedger } from '../../lambdas/adapters/dynamodb-ledger.ts';
 import { InProcessJobs } from '../../lambdas/adapters/jobs.ts';
-import type { PromptRecord } from '../../lambdas/core/ports.ts';
+import type { PromptRecord, TriageJob } from '../../lambdas/core/ports.ts';
 import { ACTION_NO, ACTION_YES } from '../../lambdas/core/render/slack.ts';
 import { runTriageJob } from '../../lambdas/core/triage-work.ts';
 import { signSlackRequest } from '../../lambdas/shared/slack-signature.ts';
@@ -37,12 +37,17 @@ const PROMPT: PromptRecord = {
   dm: DM,
 };
 const RESPONSE_URL = 'https://hooks.slack.com/actions/T0/1/abc';
+/** The workspace and app the signed clicks come from unless a test says otherwise. */
+const TEAM = 'T0DISPATCH';
+const APP = 'A0DISPATCH';
+const BOUND = { DISPATCH_SLACK_TEAM_ID: TEAM, DISPATCH_SLACK_APP_ID: APP };
 
-async function setup(options: { timeoutMs?: string } = {}) {
+async function setup(options: { timeoutMs?: string; binding?: Record<string, string> } = {}) {
   const table = await freshTable(dynamo());
   const env = testEnv({
     DISPATCH_LEDGER_TABLE: table,
     DISPATCH_VENDOR_TIMEOUT_MS: options.timeoutMs ?? '1000',
+    ...options.binding,
   });
   const secrets = new EnvSecrets({
     'slack/signing-secret': SIGNING_SECRET,
@@ -57,11 +62,13 @@ async function setup(options: { timeoutMs?: string } = {}) {
     clock: { now: Date.now, sleep: async () => {} },
     attempts: 2,
   });
-  const handler = createTriageHandler(() => buildTriageDeps(env, { ...platform, jobs }));
+  const queued: TriageJob[] = [];
+  const recording = { enqueue: (job: TriageJob) => (queued.push(job), jobs.enqueue(job)) };
+  const handler = createTriageHandler(() => buildTriageDeps(env, { ...platform, jobs: recording }));
   const ledger = new DynamoLedger(dynamo().client, { now: Date.now, sleep: async () => {} }, { table });
   await ledger.join(KEY, 'sns-1');
   await ledger.annotate(KEY, 1, { issue: ISSUE, prompt: PROMPT });
-  return { handler, jobs, lines, ledger };
+  return { handler, jobs, lines, ledger, queued };
 }
 
 function click(
@@ -87,6 +94,8 @@ function click(
     ],
     container: { type: 'message', channel_id: DM.channel, message_ts: DM.ts },
     response_url: RESPONSE_URL,
+    team: { id: TEAM, domain: 'acme' },
+    api_app_id: APP,
     ...options.extra,
   };
   const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -385,4 +394,100 @@ describe('triage: bad input', () => {
     // Assess
     expect(response.statusCode).toBe(413);
   });
+});
+
+describe('triage: workspace and app binding (issue 12)', () => {
+  /** Nothing was recorded: the answer step can still be claimed, and no job was queued. */
+  async function nothingDone(ledger: DynamoLedger, queued: TriageJob[]) {
+    expect(await ledger.isDone(KEY, 'o1:answer')).toBe(false);
+    expect((await ledger.claim(KEY, 'o1:answer', 1_000, 'probe')).status).toBe('won');
+    expect(queued).toEqual([]);
+  }
+
+  it.each([
+    ['another workspace', { team: { id: 'T0OTHER', domain: 'evil' } }, /team T0OTHER/],
+    ['another app', { api_app_id: 'A0OTHER' }, /app A0OTHER/],
+    ['no workspace at all', { team: undefined }, /no team/],
+    ['a null workspace and no user team or org', { team: null }, /no team/],
+    ['no app ID', { api_app_id: undefined }, /no api_app_id/],
+  ])(
+    'answers 401 to a correctly signed click from %s, claims nothing and queues nothing',
+    async (_what, extra, reason) => {
+      // Prepare
+      const { handler, jobs, lines, ledger, queued } = await setup({ binding: BOUND });
+      // Act: no interceptor is set, so any vendor call would dead-letter a job.
+      const response = await handler(click({ extra }));
+      await jobs.idle();
+      // Assess
+      expect(response).toMatchObject({ statusCode: 401, body: '' });
+      const refusal = lines.find((l) => l.includes('interaction refused'));
+      expect(refusal).toMatch(/"status":401/);
+      expect(refusal).toMatch(reason);
+      await nothingDone(ledger, queued);
+      expect(jobs.deadLetters).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['the same workspace and app', {}, BOUND],
+    [
+      'an Enterprise Grid org-wide install (team null, the user in the workspace)',
+      { team: null, user: { id: 'U024BE7LH', team_id: TEAM }, enterprise: { id: 'E0ACMEORG', name: 'Acme' } },
+      BOUND,
+    ],
+    [
+      'an Enterprise Grid org, bound to the org ID',
+      {
+        team: null,
+        user: { id: 'U024BE7LH', team_id: 'T0ELSE' },
+        enterprise: { id: 'E0ACMEORG', name: 'Acme' },
+      },
+      { ...BOUND, DISPATCH_SLACK_TEAM_ID: 'E0ACMEORG' },
+    ],
+    ['any workspace when the settings are unset (as before)', { team: { id: 'T0OTHER' } }, {}],
+  ])('accepts a click from %s', async (_what, extra, binding) => {
+    // Prepare
+    const { handler, jobs, queued } = await setup({ binding });
+    const gh = github()
+      .post('/repos/acme/alarms/issues/12/comments')
+      .reply(201, { id: 1 })
+      .patch('/repos/acme/alarms/issues/12')
+      .reply(200, {});
+    const dm = slack().post('/api/chat.update').reply(200, { ok: true });
+    // Act
+    const response = await handler(click({ extra }));
+    await jobs.idle();
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(queued.map((j) => j.kind)).toEqual(['answer']);
+    expect(gh.isDone() && dm.isDone()).toBe(true);
+    expect(jobs.deadLetters).toEqual([]);
+  });
+});
+
+describe('triage: the clicked message (issue 12)', () => {
+  it.each([
+    ['no container', { container: undefined }],
+    ['a container without the channel', { container: { type: 'message', message_ts: DM.ts } }],
+    ['a container without the message ts', { container: { type: 'message', channel_id: DM.channel } }],
+    ['another message', { container: { type: 'message', channel_id: DM.channel, message_ts: '1.0' } }],
+  ])(
+    'refuses a click with %s when the prompt has a DM: the user is told, nothing is recorded',
+    async (_what, extra) => {
+      // Prepare
+      const { handler, jobs, ledger, queued } = await setup();
+      const notice = nock('https://hooks.slack.com')
+        .post('/actions/T0/1/abc', (b) => /cannot match this button/.test(b.text))
+        .reply(200, 'ok');
+      // Act
+      const response = await handler(click({ extra }));
+      await jobs.idle();
+      // Assess
+      expect(response.statusCode).toBe(200);
+      expect(notice.isDone()).toBe(true);
+      expect(queued.map((j) => j.kind)).toEqual(['notice']);
+      expect(await ledger.isDone(KEY, 'o1:answer')).toBe(false);
+      expect((await ledger.claim(KEY, 'o1:answer', 1_000, 'probe')).status).toBe('won');
+    },
+  );
 });
