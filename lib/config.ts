@@ -3,6 +3,8 @@
  * Secrets are not here: they live in SSM under `ssmPrefix` (see README, "Deploy").
  */
 import { z } from 'zod';
+import { ALARM_TYPES } from '../lambdas/core/message.ts';
+import { checkProducerNames } from '../lambdas/core/producers/producers.ts';
 
 const account = z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account ID' });
 const principal = z.union(
@@ -50,6 +52,20 @@ export const EnvironmentConfigSchema = z.object({
         .regex(/^[CG][A-Z0-9]{6,}$/, {
           error: 'must be a Slack channel ID such as C0123456789 (not a #name)',
         }),
+      /**
+       * The workspace (T…, or Enterprise Grid org E…) and the app (A…) whose clicks the triage answers; unset: any
+       * Slack signed. `dispatch doctor` prints both. https://api.slack.com/reference/interaction-payloads/block-actions
+       */
+      teamId: z
+        .string()
+        .regex(/^[TE][A-Z0-9]{6,}$/, {
+          error: 'must be a Slack team ID (T…) or Enterprise Grid org ID (E…) in capitals, e.g. T0123ABCD',
+        })
+        .optional(),
+      appId: z
+        .string()
+        .regex(/^A[A-Z0-9]{6,}$/, { error: 'must be a Slack app ID (A…) in capitals, e.g. A0123ABCD' })
+        .optional(),
       apiUrl: url.optional(),
     },
     { error: 'required: { defaultChannel }' },
@@ -77,6 +93,23 @@ export const EnvironmentConfigSchema = z.object({
   ssmKmsKeyArn: z.string().startsWith('arn:aws', { error: 'must be a KMS key ARN' }).optional(),
   /** Other accounts or IAM principals allowed to publish alarms to the topic. */
   publishers: z.array(principal).default([]),
+  /**
+   * Named producers, each with its own topic, its own publishers and the alarm types it may send. Their alarm keys
+   * carry their name, so one producer can never suppress, join or answer another's alarm. The alarm topic stays the
+   * default producer (every type).
+   */
+  producers: z
+    .record(
+      z.string(),
+      z.object({
+        publishers: z.array(principal).default([]),
+        types: z
+          .array(z.enum(ALARM_TYPES, { error: `expected alarm types: ${ALARM_TYPES.join(', ')}` }))
+          .min(1, { error: 'name at least one alarm type the producer may send' }),
+      }),
+    )
+    .superRefine(checkProducerNames)
+    .default({}),
   incoming: z
     .object({
       memoryMb: z.number().int().min(128).max(10240).default(512),

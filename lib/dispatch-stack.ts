@@ -39,12 +39,14 @@ export class DispatchStack extends Stack {
       timeoutSeconds: config.incoming.timeoutSeconds,
       reservedConcurrency: config.incoming.reservedConcurrency,
       publishers: config.publishers,
+      producers: config.producers,
       dlqRetentionDays: config.dlqRetentionDays,
     });
     this.triage = new TriageApi(this, 'Triage', {
       environment,
       rateLimit: config.triage.rateLimit,
       burstLimit: config.triage.burstLimit,
+      slack: { teamId: config.slack.teamId, appId: config.slack.appId },
       key: this.incoming.key,
       dlqRetentionDays: config.dlqRetentionDays,
     });
@@ -89,6 +91,13 @@ export class DispatchStack extends Stack {
       value: this.incoming.topic.topicArn,
       description: 'Publish alarms here',
     });
+    for (const [name, topic] of Object.entries(this.incoming.producerTopics)) {
+      const id = name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+      new CfnOutput(this, `Producer${id}TopicArn`, {
+        value: topic.topicArn,
+        description: `Producer "${name}" publishes here`,
+      });
+    }
     new CfnOutput(this, 'TriageUrl', {
       value: this.triage.url,
       description: 'Slack app interactivity request URL',

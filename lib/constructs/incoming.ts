@@ -3,7 +3,7 @@
  * queue for both SNS delivery failures and invocations that still fail after Lambda's retries (the record keeps
  * the error message: the reason).
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -19,12 +19,16 @@ export interface IncomingProps {
   timeoutSeconds: number;
   reservedConcurrency?: number | undefined;
   publishers: string[];
+  /** Named producers: each gets its own topic, publishers and allowed types. */
+  producers: Record<string, { publishers: string[]; types: readonly string[] }>;
   dlqRetentionDays: number;
 }
 
 export class Incoming extends Construct {
   readonly key: kms.Key;
   readonly topic: sns.Topic;
+  /** Each named producer's own topic, by name. */
+  readonly producerTopics: Record<string, sns.Topic> = {};
   readonly dlq: sqs.Queue;
   readonly fn: RouterFunction;
 
@@ -34,17 +38,13 @@ export class Incoming extends Construct {
       enableKeyRotation: true,
       description: 'Dispatch: encrypts the alarm topic and the dead-letter queue',
     });
-    this.topic = new sns.Topic(this, 'Alarms', {
-      masterKey: this.key,
-      enforceSSL: true,
-      displayName: 'Dispatch alarms',
-    });
-    for (const publisher of props.publishers) {
-      const principal = /^\d{12}$/.test(publisher)
-        ? new iam.AccountPrincipal(publisher)
-        : new iam.ArnPrincipal(publisher);
-      this.topic.grantPublish(principal);
-      this.key.grant(principal, 'kms:GenerateDataKey*', 'kms:Decrypt');
+    this.topic = this.alarmTopic('Alarms', 'Dispatch alarms', props.publishers);
+    for (const [name, producer] of Object.entries(props.producers)) {
+      this.producerTopics[name] = this.alarmTopic(
+        `Producer-${name}`,
+        `Dispatch alarms from ${name}`,
+        producer.publishers,
+      );
     }
 
     this.dlq = new sqs.Queue(this, 'DeadLetters', {
@@ -60,10 +60,22 @@ export class Incoming extends Construct {
     // SNS must encrypt what it dead-letters into the queue.
     this.key.grant(new iam.ServicePrincipal('sns.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
 
+    // The function knows a producer by the topic an alarm arrived on.
+    const producers = Object.fromEntries(
+      Object.entries(props.producers).map(([name, p]) => [
+        name,
+        { types: p.types, topicArn: this.producerTopics[name]!.topicArn },
+      ]),
+    );
     this.fn = new RouterFunction(this, 'Function', {
       entry: 'lambdas/incoming/handler.ts',
       description: 'Routes alarms from SNS to Slack, GitHub and PagerDuty',
-      environment: props.environment,
+      environment: {
+        ...props.environment,
+        ...(Object.keys(producers).length
+          ? { DISPATCH_PRODUCERS: Stack.of(this).toJsonString(producers) }
+          : {}),
+      },
       memoryMb: props.memoryMb,
       timeout: Duration.seconds(props.timeoutSeconds),
       reservedConcurrency: props.reservedConcurrency,
@@ -74,6 +86,21 @@ export class Incoming extends Construct {
       onFailure: new SqsDestination(this.dlq),
     });
     this.fn.acknowledgeDeadLetterEncryption();
-    this.topic.addSubscription(new subs.LambdaSubscription(this.fn.fn, { deadLetterQueue: this.dlq }));
+    for (const topic of [this.topic, ...Object.values(this.producerTopics)]) {
+      topic.addSubscription(new subs.LambdaSubscription(this.fn.fn, { deadLetterQueue: this.dlq }));
+    }
+  }
+
+  /** An encrypted topic that only the given accounts or principals (and this account) may publish to. */
+  private alarmTopic(id: string, displayName: string, publishers: string[]): sns.Topic {
+    const topic = new sns.Topic(this, id, { masterKey: this.key, enforceSSL: true, displayName });
+    for (const publisher of publishers) {
+      const principal = /^\d{12}$/.test(publisher)
+        ? new iam.AccountPrincipal(publisher)
+        : new iam.ArnPrincipal(publisher);
+      topic.grantPublish(principal);
+      this.key.grant(principal, 'kms:GenerateDataKey*', 'kms:Decrypt');
+    }
+    return topic;
   }
 }

@@ -22,7 +22,11 @@ const SECRETS = {
   '/dispatch/test/pagerduty/routing-key': 'R0ROUTINGKEY',
 };
 
-function snsEvent(message: string, messageId = '95df01b4-ee98-5cb9-9903-4c221d41eb5e') {
+function snsEvent(
+  message: string,
+  messageId = '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
+  topicArn = 'arn:aws:sns:us-east-1:123456789012:dispatch-test-alarms',
+) {
   return {
     Records: [
       {
@@ -32,7 +36,7 @@ function snsEvent(message: string, messageId = '95df01b4-ee98-5cb9-9903-4c221d41
         Sns: {
           Type: 'Notification',
           MessageId: messageId,
-          TopicArn: 'arn:aws:sns:us-east-1:123456789012:dispatch-test-alarms',
+          TopicArn: topicArn,
           Subject: 'test',
           Message: message,
           Timestamp: '2026-11-23T09:00:00.000Z',
@@ -47,9 +51,9 @@ function snsEvent(message: string, messageId = '95df01b4-ee98-5cb9-9903-4c221d41
   };
 }
 
-async function makeHandler() {
+async function makeHandler(extra: Record<string, string> = {}) {
   const table = await freshTable(dynamo());
-  const env = testEnv({ DISPATCH_LEDGER_TABLE: table, DISPATCH_SSM_PREFIX: '/dispatch/test' });
+  const env = testEnv({ DISPATCH_LEDGER_TABLE: table, DISPATCH_SSM_PREFIX: '/dispatch/test', ...extra });
   const lines: string[] = [];
   const deps = buildRouteDeps(env, { dynamodb: dynamo().client, write: (l) => lines.push(l) });
   return { handler: createHandler(() => deps), lines };
@@ -185,6 +189,44 @@ describe('incoming handler', () => {
     const { handler } = await makeHandler();
     // Act / Assess
     await expect(handler({ Records: [{ body: '{}' }] })).rejects.toMatchObject({ code: 'EVENT_INVALID' });
+  });
+});
+
+describe('producers (issue 12)', () => {
+  const IDP = 'arn:aws:sns:us-east-1:123456789012:dispatch-test-producer-idp';
+  const producers = JSON.stringify({ idp: { types: ['high-priority'], topicArn: IDP } });
+
+  it('knows the producer by the topic: its keys carry its name, also as the PagerDuty dedup key', async () => {
+    // Prepare
+    const { handler } = await makeHandler({ DISPATCH_PRODUCERS: producers });
+    ssmOnce();
+    const pd = nock('https://events.pagerduty.com')
+      .post('/v2/enqueue', (b) => b.dedup_key.startsWith('idp|high-priority:'))
+      .reply(202, { status: 'success' });
+    // Act
+    const { reports } = await handler(snsEvent(originalExamples['high-priority']!, 'm-idp', IDP));
+    // Assess
+    expect(pd.isDone()).toBe(true);
+    expect(reports[0]!.deliveries[0]!.key).toMatch(/^idp\|high-priority:[0-9a-f]{32}$/);
+  });
+
+  it('rejects a type the producer may not send before any vendor call, naming both', async () => {
+    // Prepare
+    const { handler, lines } = await makeHandler({ DISPATCH_PRODUCERS: producers });
+    // Act / Assess
+    await expect(handler(snsEvent(originalExamples['low-priority']!, 'm-idp', IDP))).rejects.toThrow(
+      'alarm rejected: type: producer "idp" may not send low-priority alarms; it may send: high-priority',
+    );
+    expect(lines.some((l) => l.includes('"producer":"idp"') && l.includes('may not send'))).toBe(true);
+  });
+
+  it.each([
+    ['{"idp":', /DISPATCH_PRODUCERS is not JSON/],
+    ['{"Idp":{"types":["nag"]}}', /DISPATCH_PRODUCERS Idp: producer names are lower-case/],
+    ['{"idp":{"types":["page"]}}', /DISPATCH_PRODUCERS idp.types.0: expected alarm types/],
+  ])('names what is wrong in DISPATCH_PRODUCERS=%s', (value, message) => {
+    // Act / Assess
+    expect(() => testEnv({ DISPATCH_LEDGER_TABLE: 't', DISPATCH_PRODUCERS: value })).toThrow(message);
   });
 });
 

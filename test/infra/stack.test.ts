@@ -384,3 +384,77 @@ describe('cdk synth from the command line', () => {
     expect(stdout).not.toMatch(/error/i);
   }, 120_000);
 });
+
+describe('producers (issue 12)', () => {
+  function topicId(template: Template, displayName: string): string {
+    return Object.keys(
+      template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: displayName } }),
+    )[0]!;
+  }
+
+  it('gives each named producer its own encrypted topic that only its publishers may publish to', () => {
+    // Prepare
+    const id = topicId(rest, 'Dispatch alarms from idp');
+    // Act
+    const policies = Object.values(
+      rest.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [{ Ref: id }] } }),
+    );
+    // Assess
+    rest.hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: 'Dispatch alarms from idp',
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    const text = JSON.stringify(policies);
+    expect(text).toContain(':iam::444455556666:root');
+    expect(text).not.toContain(':iam::111122223333:root');
+  });
+
+  it('subscribes the incoming function to every producer topic, SNS failures going to the DLQ', () => {
+    // Prepare
+    const fn = functionByDescription(rest, INCOMING).id;
+    // Act
+    const subscriptions = Object.values(
+      rest.findResources('AWS::SNS::Subscription', {
+        Properties: { Endpoint: { 'Fn::GetAtt': [fn, 'Arn'] } },
+      }),
+    ) as { Properties: { TopicArn: { Ref: string }; RedrivePolicy: unknown } }[];
+    // Assess
+    expect(subscriptions.map((s) => s.Properties.TopicArn.Ref).sort()).toEqual(
+      [topicId(rest, 'Dispatch alarms'), topicId(rest, 'Dispatch alarms from idp')].sort(),
+    );
+    for (const s of subscriptions)
+      expect(JSON.stringify(s.Properties.RedrivePolicy)).toContain('DeadLetters');
+  });
+
+  it('tells the incoming function each producer’s topic and types, and outputs the topic', () => {
+    // Act
+    const variables = (
+      functionByDescription(rest, INCOMING).props.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    // Assess
+    const producers = JSON.stringify(variables.DISPATCH_PRODUCERS);
+    expect(producers).toContain('\\"types\\":[\\"self-service\\",\\"high-priority\\"]');
+    expect(producers).toContain(topicId(rest, 'Dispatch alarms from idp'));
+    expect(Object.keys(rest.findOutputs('ProducerIdpTopicArn'))).toEqual(['ProducerIdpTopicArn']);
+    expect(
+      (functionByDescription(example, INCOMING).props.Environment as { Variables: Record<string, unknown> })
+        .Variables,
+    ).not.toHaveProperty('DISPATCH_PRODUCERS');
+  });
+
+  it.each([
+    [{ default: { types: ['nag'] } }, /producers.default: "default" is the alarm topic itself/],
+    [{ Billing: { types: ['nag'] } }, /producers\.Billing: producer names are lower-case/],
+    [{ billing: { types: ['page'] } }, /producers\.billing\.types\.0: expected alarm types/],
+    [{ billing: { types: [] } }, /producers\.billing\.types: name at least one alarm type/],
+  ])('names what is wrong in a producer: %j', (producers, message) => {
+    // Prepare
+    const broken = {
+      github: { owner: 'acme', defaultRepo: 'alarms', defaultUser: 'acme/security' },
+      slack: { defaultChannel: 'C0123456789' },
+      producers,
+    };
+    // Act / Assess
+    expect(() => synth(['broken'], { broken })).toThrow(message);
+  });
+});

@@ -20,16 +20,20 @@ export const ProducerSchema = z.object({
 });
 export type Producer = z.infer<typeof ProducerSchema>;
 
-export const ProducersSchema = z
-  .record(
-    z.string().regex(PRODUCER_NAME, {
-      error: 'producer names are lower-case letters, digits and dashes, starting with a letter (at most 40)',
-    }),
-    ProducerSchema,
-  )
-  .refine((map) => !('default' in map), {
-    error: '"default" is the alarm topic itself; give named producers other names',
-  });
+export const ProducersSchema = z.record(z.string(), ProducerSchema).superRefine(checkProducerNames);
+
+/** Names are part of keys, topics and stack outputs; "default" is the alarm topic itself. */
+export function checkProducerNames(map: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  for (const name of Object.keys(map)) {
+    const message =
+      name === 'default'
+        ? '"default" is the alarm topic itself; give named producers other names'
+        : PRODUCER_NAME.test(name)
+          ? undefined
+          : 'producer names are lower-case letters, digits and dashes, starting with a letter (at most 40)';
+    if (message) ctx.addIssue({ code: 'custom', path: [name], message });
+  }
+}
 export type Producers = z.infer<typeof ProducersSchema>;
 
 /** The named producer whose topic an alarm arrived on; undefined for the alarm topic (the default producer). */
