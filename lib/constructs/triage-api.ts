@@ -22,6 +22,8 @@ export interface TriageApiProps {
   burstLimit: number;
   key: kms.IKey;
   dlqRetentionDays: number;
+  /** The Slack workspace/org and app whose clicks the triage function answers (cdk.json slack.teamId, slack.appId). */
+  slack?: { teamId?: string | undefined; appId?: string | undefined };
 }
 
 export class TriageApi extends Construct {
@@ -57,7 +59,12 @@ export class TriageApi extends Construct {
     this.fn = new RouterFunction(this, 'Function', {
       entry: 'lambdas/triage/handler.ts',
       description: 'Verifies Slack button clicks and records the answer',
-      environment: { ...props.environment, DISPATCH_TRIAGE_WORKER: this.worker.fn.functionName },
+      environment: {
+        ...props.environment,
+        DISPATCH_TRIAGE_WORKER: this.worker.fn.functionName,
+        ...(props.slack?.teamId ? { DISPATCH_SLACK_TEAM_ID: props.slack.teamId } : {}),
+        ...(props.slack?.appId ? { DISPATCH_SLACK_APP_ID: props.slack.appId } : {}),
+      },
       memoryMb: 512,
       timeout: Duration.seconds(10),
     });

@@ -140,6 +140,35 @@ describe('configuration reaches the functions', () => {
     });
   });
 
+  it('binds the triage function, and only it, to the configured Slack workspace and app (issue 12)', () => {
+    // Prepare
+    const variables = (template: Template, fn: string) =>
+      (functionByDescription(template, fn).props.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+    // Assess
+    expect(variables(rest, TRIAGE)).toMatchObject({
+      DISPATCH_SLACK_TEAM_ID: 'T0123ABCD',
+      DISPATCH_SLACK_APP_ID: 'A0123ABCD',
+    });
+    for (const fn of [INCOMING, WORKER])
+      expect(variables(rest, fn)).not.toHaveProperty('DISPATCH_SLACK_TEAM_ID');
+    expect(variables(example, TRIAGE)).not.toHaveProperty('DISPATCH_SLACK_TEAM_ID');
+    expect(variables(example, TRIAGE)).not.toHaveProperty('DISPATCH_SLACK_APP_ID');
+  });
+
+  it('refuses a Slack team or app ID that is not one, naming the setting', () => {
+    const bad = (slack: Record<string, string>) => ({
+      github: { owner: 'a', defaultRepo: 'r', defaultUser: 'u' },
+      slack: { defaultChannel: 'C0123456789', ...slack },
+    });
+    expect(() => synth(['bad'], { bad: bad({ teamId: 'acme.slack.com' }) })).toThrow(
+      /environments\.bad\.slack\.teamId: must be a Slack team ID \(T…\) or Enterprise Grid org ID \(E…\)/,
+    );
+    expect(() => synth(['bad'], { bad: bad({ appId: 't0123abcd' }) })).toThrow(
+      /environments\.bad\.slack\.appId: must be a Slack app ID \(A…\)/,
+    );
+  });
+
   it('tells the triage function which worker to queue work for', () => {
     const variables = (
       functionByDescription(example, TRIAGE).props.Environment as { Variables: Record<string, unknown> }
