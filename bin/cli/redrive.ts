@@ -1,5 +1,6 @@
 /**
- * `dispatch redrive --queue URL --topic ARN`: moves dead-lettered alarms back to the topic, one report line each.
+ * `dispatch redrive --queue URL --topic ARN`: moves dead-lettered alarms back to the topic they came from (a named
+ * producer's own topic keeps its producer; `--topic` when the record does not say), one report line each.
  * A message is deleted only after its alarm was republished; one that is still invalid stays, with the reason.
  * Understands both shapes in the queue: Lambda failure records (with the error) and SNS delivery failures.
  */
@@ -13,15 +14,22 @@ import type { CliIo } from './io.ts';
 
 export const redriveHelp = `Usage: dispatch redrive --queue URL --topic ARN [--max N] [--dry-run] [--region REGION]
 
-Moves alarms from the dead-letter queue back to the alarm topic, reporting each with the reason it
-failed. Deletes a message only once its alarm is republished; invalid alarms stay in the queue.
+Moves alarms from the dead-letter queue back to the topic they came from (a named producer's alarm to
+that producer's topic), reporting each with the reason it failed; --topic (the AlarmTopicArn output) for
+alarms whose topic is not recorded. Deletes a message only once its alarm is republished; invalid alarms
+stay in the queue.
 
 Example:
   npx dispatch redrive --queue https://sqs.eu-west-1.amazonaws.com/123456789012/Dispatch-prod-DeadLetters \\
     --topic arn:aws:sns:eu-west-1:123456789012:Dispatch-prod-Alarms`;
 
 /** The alarm and the recorded failure reason inside one dead-letter message. */
-export function unwrapDeadLetter(body: string): { alarm: string; reason?: string | undefined } {
+export function unwrapDeadLetter(body: string): {
+  alarm: string;
+  reason?: string | undefined;
+  /** The topic the alarm arrived on, when the record says. */
+  topicArn?: string | undefined;
+} {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -29,21 +37,30 @@ export function unwrapDeadLetter(body: string): { alarm: string; reason?: string
     return { alarm: body };
   }
   const record = parsed as {
-    requestPayload?: { Records?: { Sns?: { Message?: string } }[] };
+    requestPayload?: { Records?: { Sns?: { Message?: string; TopicArn?: string } }[] };
     responsePayload?: { errorMessage?: string; errorType?: string };
     requestContext?: { condition?: string };
     Type?: string;
     Message?: string;
+    TopicArn?: string;
   };
-  const inner = record.requestPayload?.Records?.[0]?.Sns?.Message;
-  if (typeof inner === 'string') {
+  const sns = record.requestPayload?.Records?.[0]?.Sns;
+  if (typeof sns?.Message === 'string') {
     const reason = record.responsePayload?.errorMessage ?? record.requestContext?.condition;
-    return { alarm: inner, reason };
+    return { alarm: sns.Message, reason, ...topic(sns.TopicArn) };
   }
   if (record.Type === 'Notification' && typeof record.Message === 'string') {
-    return { alarm: record.Message, reason: 'SNS could not deliver it to the function' };
+    return {
+      alarm: record.Message,
+      reason: 'SNS could not deliver it to the function',
+      ...topic(record.TopicArn),
+    };
   }
   return { alarm: body };
+}
+
+function topic(arn: unknown): { topicArn?: string } {
+  return typeof arn === 'string' && arn.startsWith('arn:') && arn.includes(':sns:') ? { topicArn: arn } : {};
 }
 
 export async function redrive(argv: string[], io: CliIo): Promise<number> {
@@ -89,7 +106,9 @@ export async function redrive(argv: string[], io: CliIo): Promise<number> {
       if (messages.length === 0) break;
       for (const message of messages) {
         seen++;
-        const { alarm, reason } = unwrapDeadLetter(message.Body ?? '');
+        const { alarm, reason, topicArn } = unwrapDeadLetter(message.Body ?? '');
+        const target = topicArn ?? topic;
+        const to = target === topic ? '' : ` to ${target}`;
         const label = `[${seen}] ${message.MessageId}`;
         const why = reason ? ` (failed with: ${reason})` : '';
         try {
@@ -102,13 +121,13 @@ export async function redrive(argv: string[], io: CliIo): Promise<number> {
           continue;
         }
         if (dry) {
-          io.out(`${label}: would republish${why}`);
+          io.out(`${label}: would republish${to}${why}`);
           continue;
         }
-        const out = await sns.send(new PublishCommand({ TopicArn: topic, Message: alarm }));
+        const out = await sns.send(new PublishCommand({ TopicArn: target, Message: alarm }));
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queue, ReceiptHandle: message.ReceiptHandle }));
         moved++;
-        io.out(`${label}: republished as ${out.MessageId}${why}`);
+        io.out(`${label}: republished as ${out.MessageId}${to}${why}`);
       }
       if (dry) break;
     }

@@ -129,6 +129,46 @@ describe('dispatch redrive', () => {
     ]);
   });
 
+  it('sends a named producer’s alarm back to that producer’s topic, so it keeps its producer (issue 12)', async () => {
+    // Prepare
+    const idpTopic = 'arn:aws:sns:eu-west-1:123456789012:Dispatch-prod-IncomingProduceridp';
+    const fromIdp = JSON.stringify({
+      requestContext: { condition: 'RetriesExhausted' },
+      requestPayload: {
+        Records: [{ Sns: { MessageId: 'm', TopicArn: idpTopic, Message: originalExamples.nag } }],
+      },
+      responsePayload: { errorMessage: 'github: 502' },
+    });
+    const viaSns = JSON.stringify({
+      Type: 'Notification',
+      TopicArn: idpTopic,
+      Message: originalExamples.nag,
+    });
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({
+        Messages: [
+          { MessageId: 'q1', ReceiptHandle: 'r1', Body: fromIdp },
+          { MessageId: 'q2', ReceiptHandle: 'r2', Body: viaSns },
+          { MessageId: 'q3', ReceiptHandle: 'r3', Body: originalExamples.nag },
+        ],
+      })
+      .resolves({ Messages: [] });
+    sqs.on(DeleteMessageCommand).resolves({});
+    sns.on(PublishCommand).resolves({ MessageId: 'new-1' });
+    const { io, stdout } = fakeIo();
+    // Act
+    const code = await main(['redrive', '--queue', QUEUE, '--topic', TOPIC], io);
+    // Assess
+    expect(code).toBe(0);
+    expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([
+      idpTopic,
+      idpTopic,
+      TOPIC,
+    ]);
+    expect(stdout[0]).toBe(`[1] q1: republished as new-1 to ${idpTopic} (failed with: github: 502)`);
+  });
+
   it('deletes nothing when the publish fails', async () => {
     // Prepare
     sqs
