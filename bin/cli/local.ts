@@ -3,9 +3,13 @@ import { startSandbox } from '../local/sandbox.ts';
 import type { CliIo } from './io.ts';
 import { parseArgs } from './args.ts';
 
-export const localHelp = `Usage: dispatch local [--port N] [--send FILE]... [--verbose]
+export const localHelp = `Usage: dispatch local [--port N] [--host ADDRESS] [--send FILE]... [--verbose]
 
 Runs Dispatch in one process: POST /alarms, POST /slack/interactions and a sandbox page at /.
+It listens on 127.0.0.1 only; --host 0.0.0.0 (or another address or name) listens there instead.
+It answers only to Host names 127.0.0.1, localhost, [::1] and the --host given, takes alarms only as
+content-type: application/json, refuses writes from other web origins, and its page's own endpoints
+need the token that page got when it loaded.
 With no configuration, Slack, GitHub and PagerDuty are built-in fakes on loopback and the
 ledger is an embedded DynamoDB-compatible store. Set a vendor's token (or its URL) to use a real one:
   DISPATCH_SLACK_BOT_TOKEN, DISPATCH_SLACK_SIGNING_SECRET, DISPATCH_GITHUB_TOKEN,
@@ -17,10 +21,17 @@ DISPATCH_GITHUB_DEFAULT_USER, DISPATCH_SLACK_DEFAULT_CHANNEL. PORT (default 3000
 Examples:
   npm start
   npm start -- --send examples/self-service.json
-  curl -s localhost:3000/alarms -d @examples/broadcast.json`;
+  npm start -- --host 0.0.0.0
+  curl -s localhost:3000/alarms -H 'content-type: application/json' -d @examples/broadcast.json`;
 
 export async function local(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { port: 'string', send: 'list', verbose: 'boolean', help: 'boolean' });
+  const args = parseArgs(argv, {
+    port: 'string',
+    host: 'string',
+    send: 'list',
+    verbose: 'boolean',
+    help: 'boolean',
+  });
   if (args.help) {
     io.out(localHelp);
     return 0;
@@ -34,6 +45,7 @@ export async function local(argv: string[], io: CliIo): Promise<number> {
   try {
     sandbox = await startSandbox({
       port,
+      host: args.host as string | undefined,
       source: io.env,
       write: args.verbose ? (l) => io.out(l) : undefined,
     });
@@ -42,7 +54,9 @@ export async function local(argv: string[], io: CliIo): Promise<number> {
     io.err(
       e.code === 'EADDRINUSE'
         ? `dispatch local: port ${port} is in use; try --port 3001`
-        : `dispatch local: ${e.message}`,
+        : e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND'
+          ? `dispatch local: cannot listen on --host ${String(args.host)}: not an address of this machine`
+          : `dispatch local: ${e.message}`,
     );
     return 1;
   }
@@ -55,7 +69,11 @@ export async function local(argv: string[], io: CliIo): Promise<number> {
     `  curl -s ${sandbox.url}/alarms -H 'content-type: application/json' -d @examples/self-service.json`,
   );
   for (const file of (args.send as string[] | undefined) ?? []) {
-    const res = await fetch(`${sandbox.url}/alarms`, { method: 'POST', body: await io.readFile(file) });
+    const res = await fetch(`${sandbox.url}/alarms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: await io.readFile(file),
+    });
     io.out(`  sent ${file}: ${res.status} ${await res.text()}`);
   }
   io.out('Press Ctrl+C to stop.');

@@ -6,7 +6,10 @@
  *   GET  /                     the sandbox page; GET /sandbox/state is what it shows
  *   POST /sandbox/click        what the page's buttons call: a correctly signed request to /slack/interactions
  *   GET  /sandbox/examples, POST /sandbox/examples/:name   the example alarms in examples/
+ * Every request first passes sandbox-guard.ts: a loopback (or --host) Host, no cross-origin writes, this start's token
+ * on /sandbox/*, JSON alarms only.
  */
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +20,7 @@ import { signSlackRequest } from '../../lambdas/shared/slack-signature.ts';
 import type { HttpResponse } from '../../lambdas/triage/handler.ts';
 import type { RawRequest } from '../../lambdas/triage/interaction-request.ts';
 import { readBody, send, type Reply } from './http.ts';
+import { allowedHosts, COMMON_HEADERS, guard, hostForm, newToken, pageHeaders } from './sandbox-guard.ts';
 import { sandboxPage } from './sandbox-page.ts';
 
 export interface SandboxApp {
@@ -70,11 +74,13 @@ async function click(app: SandboxApp, base: string, input: Record<string, unknow
   return { status: res.status, body: { status: res.status } };
 }
 
-async function handle(app: SandboxApp, base: string, req: IncomingMessage): Promise<Reply> {
+async function handle(app: SandboxApp, base: string, token: string, req: IncomingMessage): Promise<Reply> {
   const url = new URL(req.url ?? '/', base);
   const key = `${req.method} ${url.pathname}`;
-  if (key === 'GET /')
-    return { status: 200, body: sandboxPage(), headers: { 'content-type': 'text/html; charset=utf-8' } };
+  if (key === 'GET /') {
+    const nonce = randomBytes(16).toString('base64');
+    return { status: 200, body: sandboxPage({ token, nonce }), headers: pageHeaders(nonce) };
+  }
   if (key === 'GET /sandbox/state') return { status: 200, body: app.state() };
   if (key === 'GET /sandbox/examples') {
     const names = (await readdir(EXAMPLES))
@@ -99,25 +105,50 @@ async function handle(app: SandboxApp, base: string, req: IncomingMessage): Prom
   return { status: 404, body: { error: `no route ${key}; see README "Try it locally"` } };
 }
 
+const withCommon = (reply: Reply): Reply => ({ ...reply, headers: { ...COMMON_HEADERS, ...reply.headers } });
+
+/** The address to reach a server listening on `host`: loopback when it listens everywhere. */
+function reachable(host: string, port: number): string {
+  if (host === '0.0.0.0') return `http://127.0.0.1:${port}`;
+  if (host === '::' || host === '[::]') return `http://[::1]:${port}`;
+  return `http://${hostForm(host)}:${port}`;
+}
+
 export const sandboxServer = {
-  /** Listens first (so the URL is known to the fakes), serves once `attach` gave it the app. */
-  async listen(port: number) {
+  /**
+   * Listens first (so the URL is known to the fakes), serves once `attach` gave it the app. Only on loopback
+   * (127.0.0.1) unless `host` says otherwise; the token is new at each start.
+   */
+  async listen(port: number, host = '127.0.0.1') {
     let app: SandboxApp | undefined;
+    const token = newToken();
+    const rules = { hosts: allowedHosts(host), token };
     const server = createServer((req, res: ServerResponse) => {
-      if (!app) return send(res, { status: 503, body: { error: 'starting' } });
-      handle(app, url, req)
-        .then((reply) => send(res, reply))
+      const path = URL.parse(req.url ?? '/', 'http://sandbox')?.pathname;
+      const refused =
+        path === undefined ? { status: 400, body: { error: 'bad request target' } } : guard(req, path, rules);
+      if (refused) return send(res, withCommon(refused));
+      if (!app) return send(res, withCommon({ status: 503, body: { error: 'starting' } }));
+      handle(app, url, token, req)
+        .then((reply) => send(res, withCommon(reply)))
         .catch((error: unknown) =>
-          send(res, { status: (error as { status?: number }).status ?? 500, body: { error: String(error) } }),
+          send(
+            res,
+            withCommon({
+              status: (error as { status?: number }).status ?? 500,
+              body: { error: String(error) },
+            }),
+          ),
         );
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, host.replace(/^\[(.*)\]$/, '$1'), () => resolve());
     });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = reachable(host, (server.address() as AddressInfo).port);
     return {
       url,
+      token,
       attach: (a: SandboxApp) => void (app = a),
       close: () =>
         new Promise<void>((resolve) => {

@@ -30,6 +30,8 @@ import { sandboxServer } from './sandbox-server.ts';
 
 export interface SandboxOptions {
   port?: number;
+  /** The address to listen on: 127.0.0.1 unless given (e.g. 0.0.0.0 for every interface). */
+  host?: string;
   /** Environment variables to read settings and real-service credentials from (process.env by default). */
   source?: Record<string, string | undefined>;
   /** Where log lines go (none by default: the page shows what happened). */
@@ -45,6 +47,8 @@ export interface Sandbox {
   pagerduty?: FakePagerDuty | undefined;
   jobs: InProcessJobs;
   signingSecret: string;
+  /** This start's secret for /sandbox/*: the page gets it from GET /, requests carry it in x-dispatch-sandbox-token. */
+  token: string;
   /** Which vendors are real, which are fakes. */
   modes: Record<'slack' | 'github' | 'pagerduty', 'fake' | 'real'>;
   close(): Promise<void>;
@@ -65,7 +69,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   await createLedgerTable(dynamodb, table);
 
   // The page links issues and incidents to itself, so the runner's own address is reserved first.
-  const web = await sandboxServer.listen(options.port ?? 3000);
+  const web = await sandboxServer.listen(options.port ?? 3000, options.host);
   closers.push(() => web.close());
 
   const secrets: Record<string, string | undefined> = {
@@ -165,6 +169,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     pagerduty,
     jobs,
     modes,
+    token: web.token,
     signingSecret: secrets[SECRET.slackSigningSecret]!,
     close: async () => {
       await jobs.idle();

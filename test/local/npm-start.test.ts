@@ -16,7 +16,10 @@ describe('npm start', () => {
       await expect.poll(() => output, { timeout: 30_000, interval: 100 }).toContain('Press Ctrl+C to stop.');
       const url = /Dispatch is running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
       const page = await fetch(`${url}/`);
-      const state = (await (await fetch(`${url}/sandbox/state`)).json()) as {
+      const token = /name="dispatch-sandbox-token" content="([^"]+)"/.exec(await page.text())![1]!;
+      const state = (await (
+        await fetch(`${url}/sandbox/state`, { headers: { 'x-dispatch-sandbox-token': token } })
+      ).json()) as {
         github: { issues: { title: string }[] };
       };
       // Assess

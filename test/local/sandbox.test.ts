@@ -8,6 +8,8 @@ let sandbox: Sandbox;
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, source: {} });
 });
+
+const json = { 'content-type': 'application/json' };
 afterAll(async () => {
   await sandbox.close();
 });
@@ -86,6 +88,7 @@ describe('POST /slack/interactions', () => {
         ts: delivery.dms[0]!.ts,
         user: 'U024BE7LH',
       }),
+      { 'x-dispatch-sandbox-token': sandbox.token },
     );
     await sandbox.jobs.idle();
     // Assess
@@ -116,6 +119,7 @@ describe('a self-hosted PagerDuty given by its URL alone', () => {
       // Act
       const res = await fetch(`${runner.url}/alarms`, {
         method: 'POST',
+        headers: json,
         body: originalExamples['high-priority']!,
       });
       // Assess
@@ -153,6 +157,7 @@ describe('real services', () => {
     // Act
     const res = await fetch(`${real.url}/alarms`, {
       method: 'POST',
+      headers: json,
       body: originalExamples['low-priority']!,
     });
     // Assess
