@@ -1,7 +1,11 @@
 /**
  * `dispatch doctor --env NAME`: checks that an environment's secrets exist in SSM and that each token works,
  * printing what to fix. Read-only: it sends no message, opens no issue and triggers no page.
- *   Slack:      auth.test with the bot token (https://api.slack.com/methods/auth.test)
+ *   Slack:      auth.test with the bot token (https://api.slack.com/methods/auth.test), which reports the team ID
+ *               (and enterprise_id in an Enterprise Grid org). Slack documents no app_id in its answer for bot
+ *               tokens, so the app ID comes from bots.info with the bot_id auth.test reports
+ *               (https://api.slack.com/methods/bots.info, which needs users:read; when that scope is missing the
+ *               operator is told where to copy the App ID instead). Both are compared with slack.teamId/appId.
  *   GitHub:     GET /user, then GET /repos/{owner}/{defaultRepo} (can the token see the default repository?)
  *   PagerDuty:  REST mode, GET /services/{id} with the API token; Events mode, the routing key's shape
  *               (the Events API has no read-only check)
@@ -19,6 +23,8 @@ export const doctorHelp = `Usage: dispatch doctor --env NAME [--region REGION]
 
 Checks the environment NAME from cdk.json: each SSM parameter exists, the Slack bot token,
 the GitHub token (and its access to the default repository) and the PagerDuty credentials work.
+Prints the Slack team and app IDs the bot token belongs to, and says when slack.teamId or
+slack.appId differ from them.
 Sends nothing to anyone. Exits 1 and says what to fix when a check fails.
 
 Example:
@@ -27,6 +33,8 @@ Example:
 interface Check {
   ok: boolean;
   line: string;
+  /** Information under the check before it: printed indented, never a problem. */
+  note?: boolean;
 }
 
 const TIMEOUT = 5_000;
@@ -37,25 +45,89 @@ async function getJson(url: string, headers: Record<string, string>, init: Reque
   return { status: res.status, body };
 }
 
-export async function checkSlack(token: string, config: EnvironmentConfig): Promise<Check> {
+export async function checkSlack(token: string, config: EnvironmentConfig): Promise<Check[]> {
   const base = (config.slack.apiUrl ?? 'https://slack.com/api/').replace(/\/?$/, '/');
+  const auth = { authorization: `Bearer ${token}` };
+  let body: Record<string, unknown>;
   try {
-    const { body } = await getJson(
-      `${base}auth.test`,
-      { authorization: `Bearer ${token}` },
-      { method: 'POST' },
-    );
-    if (body.ok === true)
-      return {
-        ok: true,
-        line: `Slack bot token works (workspace ${String(body.team)}, bot ${String(body.user_id)})`,
-      };
-    return {
-      ok: false,
-      line: `Slack bot token refused (${String(body.error)}): reinstall the app and store its Bot User OAuth Token`,
-    };
+    ({ body } = await getJson(`${base}auth.test`, auth, { method: 'POST' }));
   } catch (error) {
-    return { ok: false, line: `Slack unreachable at ${base}: ${(error as Error).message}` };
+    return [{ ok: false, line: `Slack unreachable at ${base}: ${(error as Error).message}` }];
+  }
+  if (body.ok !== true)
+    return [
+      {
+        ok: false,
+        line: `Slack bot token refused (${String(body.error)}): reinstall the app and store its Bot User OAuth Token`,
+      },
+    ];
+  const teamIds = [body.team_id, body.enterprise_id].filter((v): v is string => typeof v === 'string');
+  const app = await slackAppId(base, auth, body);
+  const ids = [
+    teamIds[0] && `team ID ${teamIds[0]}`,
+    teamIds[1] && `Enterprise Grid org ID ${teamIds[1]}`,
+    app.id && `app ID ${app.id}`,
+  ].filter(Boolean);
+  const checks: Check[] = [
+    {
+      ok: true,
+      line: `Slack bot token works (workspace ${String(body.team)}${ids.map((i) => `, ${i}`).join('')}, bot ${String(body.user_id)})`,
+    },
+  ];
+  if (app.note) checks.push({ ok: true, note: true, line: app.note });
+  const { teamId, appId } = config.slack;
+  const problems: Check[] = [];
+  // The triage refuses a click whose team.id / user.team_id / enterprise.id or api_app_id differ from these.
+  // https://api.slack.com/reference/interaction-payloads/block-actions
+  if (teamId && teamIds.length && !teamIds.includes(teamId))
+    problems.push({
+      ok: false,
+      line: `slack.teamId is "${teamId}" but the bot token belongs to ${teamIds.join(' / ')}: the triage would refuse every click; set slack.teamId to "${teamIds[0]}"`,
+    });
+  if (appId && app.id && app.id !== appId)
+    problems.push({
+      ok: false,
+      line: `slack.appId is "${appId}" but the bot token belongs to app ${app.id}: the triage would refuse every click; set slack.appId to "${app.id}"`,
+    });
+  if (problems.length) return [...checks, ...problems];
+  if ((teamId || appId) && (!teamId || teamIds.length) && (!appId || app.id)) {
+    const bound = [teamId && `slack.teamId "${teamId}"`, appId && `slack.appId "${appId}"`].filter(Boolean);
+    checks.push({ ok: true, line: `${bound.join(' and ')} match the bot token` });
+  }
+  if ((!teamId && teamIds[0]) || (!appId && app.id)) {
+    const hint = [
+      !teamId && teamIds[0] && `slack.teamId "${teamIds[0]}"`,
+      !appId && app.id && `slack.appId "${app.id}"`,
+    ].filter(Boolean);
+    checks.push({
+      ok: true,
+      note: true,
+      line: `to answer clicks from this workspace and app only, set ${hint.join(' and ')} in cdk.json`,
+    });
+  }
+  return checks;
+}
+
+/** The app's ID: auth.test's `app_id` when it gives one, else bots.info's `bot.app_id` for auth.test's `bot_id`. */
+async function slackAppId(
+  base: string,
+  auth: Record<string, string>,
+  authTest: Record<string, unknown>,
+): Promise<{ id?: string; note?: string }> {
+  if (typeof authTest.app_id === 'string') return { id: authTest.app_id };
+  if (typeof authTest.bot_id !== 'string') return {};
+  const where = "copy the App ID from the app's Basic Information page (https://api.slack.com/apps)";
+  try {
+    const { body } = await getJson(`${base}bots.info?bot=${encodeURIComponent(authTest.bot_id)}`, auth);
+    const bot = body.bot as { app_id?: unknown } | undefined;
+    if (body.ok === true && typeof bot?.app_id === 'string') return { id: bot.app_id };
+    const why =
+      body.error === 'missing_scope'
+        ? 'bots.info needs the users:read scope'
+        : `bots.info: ${String(body.error)}`;
+    return { note: `app ID not checked (${why}); ${where}` };
+  } catch (error) {
+    return { note: `app ID not checked (bots.info: ${(error as Error).message}); ${where}` };
   }
 }
 
@@ -219,8 +291,8 @@ export async function doctor(argv: string[], io: CliIo): Promise<number> {
     values.has(githubSecret) ? checkGitHub(values.get(githubSecret)!, config) : undefined,
     values.has(pagerSecret) ? checkPagerDuty(values.get(pagerSecret)!, config) : undefined,
   ]);
-  checks.push(...[slack, ...(github ?? []), pagerduty].filter((c): c is Check => c !== undefined));
-  for (const c of checks) io.out(`${c.ok ? '✓' : '✗'} ${c.line}`);
+  checks.push(...[...(slack ?? []), ...(github ?? []), pagerduty].filter((c): c is Check => c !== undefined));
+  for (const c of checks) io.out(c.note ? `  ${c.line}` : `${c.ok ? '✓' : '✗'} ${c.line}`);
   const failed = checks.filter((c) => !c.ok).length;
   io.out(failed ? `${failed} problem${failed > 1 ? 's' : ''} to fix.` : 'All good.');
   return failed ? 1 : 0;

@@ -315,7 +315,9 @@ describe('dispatch doctor with a GitHub App', () => {
         { Name: '/dispatch/example-rest/pagerduty/api-token', Value: 'pd-token' },
       ],
     });
-    nock('https://slack.com').post('/api/auth.test').reply(200, { ok: true, team: 'Acme', user_id: 'UBOT' });
+    nock('https://slack.com')
+      .post('/api/auth.test')
+      .reply(200, { ok: true, team: 'Acme', team_id: 'T0123ABCD', user_id: 'UBOT', app_id: 'A0123ABCD' });
     nock('https://ghe.example.com')
       .post('/api/v3/app/installations/7654321/access_tokens')
       .reply(201, { token: 'ghs_1', expires_at: '2099-01-01T00:00:00Z' })
@@ -333,5 +335,85 @@ describe('dispatch doctor with a GitHub App', () => {
     expect(stdout).toContain('✓ GitHub App 123456 authenticates as installation 7654321');
     expect(stdout).toContain('✓ PagerDuty API token works and service PABC123 exists');
     expect(code).toBe(0);
+  });
+});
+
+describe('dispatch doctor: the Slack workspace and app the triage answers (issue 12)', () => {
+  const parameters = (env: string, pagerSecret: string) =>
+    ssm.on(GetParametersCommand).resolves({
+      Parameters: [
+        { Name: `/dispatch/${env}/slack/bot-token`, Value: 'xoxb-1' },
+        { Name: `/dispatch/${env}/slack/signing-secret`, Value: '0123456789abcdef0123456789abcdef' },
+        { Name: `/dispatch/${env}/${pagerSecret}`, Value: 'R0123456789abcdef0123456789ABCDE' },
+      ],
+    });
+  const authTest = (body: Record<string, unknown>) =>
+    nock('https://slack.com')
+      .post('/api/auth.test')
+      .matchHeader('authorization', 'Bearer xoxb-1')
+      .reply(200, { ok: true, team: 'Acme', user_id: 'UBOT', ...body });
+  const slackLine = (stdout: string[]) => stdout.find((l) => l.includes('Slack bot token works'));
+
+  it('prints the team ID from auth.test and the app ID from bots.info, to copy into slack.teamId/appId', async () => {
+    // Prepare
+    parameters('example', 'pagerduty/routing-key');
+    const auth = authTest({ team_id: 'T0ACME123', bot_id: 'B0BOT1234' });
+    const bot = nock('https://slack.com')
+      .get('/api/bots.info')
+      .query({ bot: 'B0BOT1234' })
+      .matchHeader('authorization', 'Bearer xoxb-1')
+      .reply(200, { ok: true, bot: { id: 'B0BOT1234', app_id: 'A0ACME123', user_id: 'UBOT' } });
+    const { io, stdout } = fakeIo();
+    // Act
+    await main(['doctor', '--env', 'example'], io);
+    // Assess
+    expect(auth.isDone() && bot.isDone()).toBe(true);
+    expect(slackLine(stdout)).toMatch(/^✓ .*team ID T0ACME123.*app ID A0ACME123/);
+    expect(stdout.join('\n')).toMatch(/slack\.teamId "T0ACME123".*slack\.appId "A0ACME123"/);
+  });
+
+  it('says where to find the app ID when bots.info is refused for want of users:read, and does not fail', async () => {
+    // Prepare
+    parameters('example', 'pagerduty/routing-key');
+    authTest({ team_id: 'T0ACME123', bot_id: 'B0BOT1234' });
+    nock('https://slack.com')
+      .get('/api/bots.info')
+      .query(true)
+      .reply(200, { ok: false, error: 'missing_scope', needed: 'users:read' });
+    const { io, stdout } = fakeIo();
+    // Act
+    await main(['doctor', '--env', 'example'], io);
+    // Assess
+    expect(slackLine(stdout)).toMatch(/team ID T0ACME123/);
+    expect(stdout.join('\n')).toMatch(/app ID.*users:read.*Basic Information/);
+    expect(stdout.filter((l) => l.startsWith('✗') && /Slack|slack/.test(l))).toEqual([]);
+  });
+
+  it('warns, and fails, when slack.teamId or slack.appId differ from what the token reports', async () => {
+    // Prepare: example-rest binds T0123ABCD and A0123ABCD.
+    parameters('example-rest', 'pagerduty/api-token');
+    authTest({ team_id: 'T0OTHER99', app_id: 'A0OTHER99' });
+    const { io, stdout } = fakeIo();
+    // Act
+    const code = await main(['doctor', '--env', 'example-rest'], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      '✗ slack.teamId is "T0123ABCD" but the bot token belongs to T0OTHER99: the triage would refuse every click; set slack.teamId to "T0OTHER99"',
+    );
+    expect(stdout).toContain(
+      '✗ slack.appId is "A0123ABCD" but the bot token belongs to app A0OTHER99: the triage would refuse every click; set slack.appId to "A0OTHER99"',
+    );
+  });
+
+  it('accepts an Enterprise Grid org ID that auth.test reports as enterprise_id', async () => {
+    // Prepare
+    parameters('example-rest', 'pagerduty/api-token');
+    authTest({ team_id: 'T0ELSE999', enterprise_id: 'T0123ABCD', app_id: 'A0123ABCD' });
+    const { io, stdout } = fakeIo();
+    // Act
+    await main(['doctor', '--env', 'example-rest'], io);
+    // Assess
+    expect(stdout).toContain('✓ slack.teamId "T0123ABCD" and slack.appId "A0123ABCD" match the bot token');
   });
 });
