@@ -2,6 +2,7 @@
  * One SNS message in: validate, route, log and count the outcome. Throws when the alarm is invalid or a delivery
  * failed, so Lambda retries it and then moves it to the dead-letter queue with the error as its reason.
  */
+import { summariseDeliveries } from './delivery-summary.ts';
 import { AlarmValidationError } from './errors.ts';
 import { parseAlarmJson } from './parse-alarm.ts';
 import { checkProducerType, producerForTopic } from './producers/producers.ts';
@@ -36,7 +37,9 @@ export async function receiveAlarm(deps: RouteDeps, message: InboundMessage): Pr
   try {
     const report = await route(scoped, alarm, { messageId: message.messageId, producer });
     const suppressed = report.deliveries.every((d) => d.suppressed);
-    scoped.log.info(suppressed ? 'alarm suppressed' : 'alarm routed', { deliveries: report.deliveries });
+    scoped.log.info(suppressed ? 'alarm suppressed' : 'alarm routed', {
+      deliveries: summariseDeliveries(report.deliveries),
+    });
     deps.metrics.count('alarms', { type: alarm.type, outcome: suppressed ? 'suppressed' : 'delivered' });
     return report;
   } catch (error) {
