@@ -24,12 +24,25 @@ export const LIMITS = {
   githubLabel: 50,
   /** GitHub allows at most 100 labels on an issue. */
   githubLabels: 100,
-  /** Slack truncates message text beyond 40,000 characters. */
+  /** Slack truncates message text beyond 40,000 characters: https://api.slack.com/methods/chat.postMessage#truncating */
   slackMessage: 40_000,
-  /** Slack rejects a Block Kit section text over 3,000 characters. */
+  /**
+   * Slack rejects a section's text (and any text object) over 3,000 characters, counted on the escaped text:
+   * https://api.slack.com/reference/block-kit/blocks#section
+   */
   slackSection: 3_000,
-  /** Slack rejects button labels over 75 characters. */
+  /** Slack rejects button labels over 75 characters: https://api.slack.com/reference/block-kit/block-elements#button */
   slackButton: 75,
+  /** Slack rejects button values over 2,000 characters: https://api.slack.com/reference/block-kit/block-elements#button */
+  slackButtonValue: 2_000,
+  /** Slack rejects a message of more than 50 blocks: https://api.slack.com/reference/block-kit/blocks */
+  slackBlocks: 50,
+  /** Slack rejects a context block of more than 10 elements: https://api.slack.com/reference/block-kit/blocks#context */
+  slackContextElements: 10,
+  /** Dispatch's limit on a link's `href`, so a link and its text fit one Slack text object. */
+  linkHref: 2_000,
+  /** Dispatch's limit on a link's `text`. */
+  linkText: 200,
   /** PagerDuty Events API v2 rejects summaries over 1,024 characters. */
   pagerdutySummary: 1_024,
   /** PagerDuty Events API v2 rejects dedup keys over 255 characters. */
@@ -149,9 +162,52 @@ function githubIssue(where: Where) {
   });
 }
 
+/**
+ * What a link's `href` may hold: no `|`, `<` or `>` (they would end Slack's `<url|text>` and let the rest of the URL
+ * become markup: https://api.slack.com/reference/surfaces/formatting#linking-urls), no whitespace or control
+ * characters. Percent-encoded, all of them still reach the page.
+ */
+// eslint-disable-next-line no-control-regex
+export const LINK_HREF_CHARACTERS = /^[^\s|<>\u0000-\u001f\u007f]*$/;
+const HTTP_SCHEME = /^https?:\/\//;
+
+function isHttpUrl(href: string): boolean {
+  return URL.canParse(href) && new URL(href).hostname !== '';
+}
+
+/** Whether `href` may be shown as a Slack link: the rules of `links[].href`, for URLs Dispatch did not validate. */
+export function isLinkHref(href: string): boolean {
+  return (
+    HTTP_SCHEME.test(href) &&
+    href.length <= LIMITS.linkHref &&
+    LINK_HREF_CHARACTERS.test(href) &&
+    isHttpUrl(href)
+  );
+}
+
+/**
+ * A link shown in Slack, on the issue and on the incident. The only way an alarm can put a link in Slack: links
+ * written into message text are shown literally.
+ *
+ * @example { "href": "https://runbooks.example.com/2fa?team=security", "text": "Runbook" }
+ */
 const Link = z.object({
-  href: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
-  text: optional(z.string().max(200)),
+  // Not z.url(): it silently drops tabs and newlines from the URL instead of refusing them.
+  href: z
+    .string({ error: 'expected an http(s) URL' })
+    .regex(HTTP_SCHEME, { error: 'expected an http(s) URL', abort: true })
+    .max(LIMITS.linkHref, { error: `is longer than ${LIMITS.linkHref} characters` })
+    .regex(LINK_HREF_CHARACTERS, {
+      error:
+        'must not contain "|", "<", ">", whitespace or control characters; percent-encode them (%7C, %3C, %3E, %20)',
+    })
+    .refine(isHttpUrl, { error: 'expected an http(s) URL' })
+    .meta({ format: 'uri' }),
+  text: optional(
+    z
+      .string({ error: 'expected a string' })
+      .max(LIMITS.linkText, { error: `is longer than ${LIMITS.linkText} characters` }),
+  ),
 });
 
 /** Fields every alarm type may carry. */

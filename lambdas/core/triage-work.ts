@@ -22,7 +22,7 @@ import type {
   TriageJob,
 } from './ports.ts';
 import type { RouterConfig } from './config.ts';
-import { answeredDm, digestDm, reminderDm, slackDate } from './render/slack.ts';
+import { answeredDm, digestDm, mrkdwn, reminderDm, slackDate, type SlackText } from './render/slack.ts';
 import { DIGEST_MAX } from './storm.ts';
 import { commentOnce, errorText, runStep, type StepDeps } from './steps.ts';
 import { timerName } from './timers.ts';
@@ -166,7 +166,7 @@ async function carryOut(deps: TriageWorkDeps, job: Answer): Promise<void> {
     log.error('answer not carried out yet; it is retried', { error });
     if (dm) {
       const what = job.answer === 'yes' ? 'closing the alarm' : 'escalating';
-      const notice = `:warning: Your answer ("${job.answer}") is recorded, but Dispatch could not finish ${what} yet (${errorText(error)}). It retries automatically.`;
+      const notice = mrkdwn`:warning: Your answer ("${job.answer}") is recorded, but Dispatch could not finish ${what} yet (${errorText(error)}). It retries automatically.`;
       await deps.chat
         .update(dm, answeredDm(prompt.message, notice, record.issue?.url))
         .catch(() => undefined);
@@ -175,9 +175,10 @@ async function carryOut(deps: TriageWorkDeps, job: Answer): Promise<void> {
   }
 }
 
-function outcomeText(job: Answer, prompt: PromptRecord): string {
+/** What the answered DM says: Dispatch's own words, or the producer's yes/no response, which is shown literally. */
+function outcomeText(job: Answer, prompt: PromptRecord): SlackText {
   if (job.timedOut) {
-    return `:alarm_clock: No answer by ${slackDate(prompt.deadline ?? job.at)}, so this was escalated to the on-call responder.`;
+    return mrkdwn`:alarm_clock: No answer by ${slackDate(prompt.deadline ?? job.at)}, so this was escalated to the on-call responder.`;
   }
   return job.answer === 'yes'
     ? (prompt.yesResponse ?? DEFAULT_YES_RESPONSE)

@@ -146,6 +146,20 @@ describe('what a modern producer may add', () => {
     });
     expect(alarm.links).toEqual([{ href: 'https://runbooks.example.com/2fa', text: 'Runbook' }]);
   });
+
+  it('accepts a link with a query string, percent-encoding and exactly 2,000 characters, unchanged', () => {
+    // Prepare
+    const dashboard =
+      'https://grafana.example.com/d/abc?orgId=1&from=now-1h&var-host=web%201%7Cweb%202#panel-4';
+    const long = `https://x.example/${'a'.repeat(2000 - 'https://x.example/'.length)}`;
+    // Act
+    const alarm = parseAlarm({
+      ...selfService(),
+      links: [{ href: dashboard }, { href: long, text: 'Long' }],
+    });
+    // Assess
+    expect(alarm.links?.map((l) => l.href)).toEqual([dashboard, long]);
+  });
 });
 
 describe('broken alarms get precise errors', () => {
@@ -254,6 +268,28 @@ describe('broken alarms get precise errors', () => {
       'link not http',
       { ...ss(), links: [{ href: 'javascript:alert(1)' }] },
       ['links[0].href: expected an http(s) URL'],
+    ],
+    [
+      'link over ftp',
+      { ...ss(), links: [{ href: 'ftp://files.example.com/runbook.pdf' }] },
+      ['links[0].href: expected an http(s) URL'],
+    ],
+    [
+      'link href breaking out of its Slack link (issue 12)',
+      { ...ss(), links: [{ href: 'https://x/a|Fake><!channel', text: 'Runbook' }] },
+      [
+        'links[0].href: must not contain "|", "<", ">", whitespace or control characters; percent-encode them (%7C, %3C, %3E, %20)',
+      ],
+    ],
+    [
+      'link href with whitespace',
+      { ...ss(), links: [{ href: 'https://x.example/a b' }, { href: 'https://x.example/a\nb' }] },
+      ['links[0].href: must not contain', 'links[1].href: must not contain'],
+    ],
+    [
+      'link href over 2,000 characters',
+      { ...ss(), links: [{ href: `https://x.example/${'a'.repeat(2001 - 'https://x.example/'.length)}` }] },
+      ['links[0].href: is longer than 2000 characters'],
     ],
   ];
 
