@@ -47,6 +47,16 @@ export const LIMITS = {
   pagerdutySummary: 1_024,
   /** PagerDuty Events API v2 rejects dedup keys over 255 characters. */
   dedupeKey: 255,
+  /**
+   * The most users one alarm may name. A broadcast to all of them gets its DMs and one issue whose list is split
+   * into comments that each fit GitHub's body limit; SNS's 256 KiB message size is reached at about this many.
+   */
+  users: 10_000,
+  /**
+   * Self-service opens one issue per user; GitHub allows 80 content-creating requests a minute and 500 an hour:
+   * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
+   */
+  selfServiceUsers: 50,
 } as const;
 
 // ---------------------------------------------------------------- building blocks
@@ -105,10 +115,20 @@ const RequestIdSchema = z.union([z.string().max(255), z.number()], {
 });
 
 /**
+ * A GitHub login (letters, digits and single hyphens, at most 39; `_` for Enterprise Managed Users such as
+ * `alice_acme`) or a team as `org/team-slug`, optionally after one `@`. Nothing else can be mentioned: no spaces,
+ * no second name, no line break.
+ */
+export const GITHUB_HANDLE =
+  /^@?[A-Za-z0-9](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9_])){0,38}(?:\/[A-Za-z0-9][A-Za-z0-9_-]{0,99})?$/;
+const GITHUB_HANDLE_ERROR =
+  'expected a GitHub login such as "alice" (letters, digits and single hyphens, at most 39 characters) or a team such as "acme/security"';
+
+/**
  * One person to notify. `slackId` (a Slack user ID such as `U024BE7LH`, or a `#channel`) is where the DM goes;
- * without it Dispatch uses the default channel and says so. `github` is a handle without `@`; without it the
- * default user or team is tagged. `slack` is a display name for the audit trail. Other keys are ignored, so a
- * producer can pass records from its directory as they are.
+ * without it Dispatch uses the default channel and says so. `github` is a GitHub login or `org/team` (a leading
+ * `@` is accepted); without it the default user or team is tagged. `slack` is a display name for the audit trail.
+ * Other keys are ignored, so a producer can pass records from its directory as they are.
  *
  * @example { "slackId": "U024BE7LH", "slack": "alice", "github": "alice", "google": "ignored" }
  */
@@ -117,24 +137,26 @@ export const UserSchema = z.object(
     slackId: optional(z.string({ error: 'expected a Slack user ID such as "U024BE7LH"' }).max(255)),
     slack: optional(z.string({ error: 'expected a Slack display name' }).max(255)),
     github: optional(
-      z
-        .string({ error: 'expected a GitHub handle such as "alice"' })
-        .regex(/^@?[A-Za-z0-9](?:[A-Za-z0-9/_-]{0,99})$/, {
-          error: 'expected a GitHub handle such as "alice"',
-        }),
+      z.string({ error: GITHUB_HANDLE_ERROR }).regex(GITHUB_HANDLE, { error: GITHUB_HANDLE_ERROR }),
     ),
   },
   { error: (iss) => `expected a user object such as {"slackId":"U024BE7LH"}, got ${describe(iss.input)}` },
 );
 export type User = z.infer<typeof UserSchema>;
 
-function users(where: Where) {
-  return z.array(UserSchema, {
-    error: (iss) =>
-      iss.input === undefined || iss.input === null
-        ? `required for ${where}: a list of users such as [{"slackId":"U024BE7LH"}]`
-        : `expected a list of users, got ${describe(iss.input)}`,
-  });
+function users(
+  where: Where,
+  max: number = LIMITS.users,
+  why = 'Dispatch accepts at most 10000 users per alarm',
+) {
+  return z
+    .array(UserSchema, {
+      error: (iss) =>
+        iss.input === undefined || iss.input === null
+          ? `required for ${where}: a list of users such as [{"slackId":"U024BE7LH"}]`
+          : `expected a list of users, got ${describe(iss.input)}`,
+    })
+    .max(max, { error: `has more than ${max} users: ${why}` });
 }
 
 function githubIssue(where: Where) {
@@ -266,7 +288,11 @@ export const SelfServiceAlarmSchema = z
     ),
     /** Whether to remind the user halfway to the deadline; the environment default otherwise. */
     reminder: optional(z.boolean({ error: 'expected true or false' })),
-    users: users(SS),
+    users: users(
+      SS,
+      LIMITS.selfServiceUsers,
+      'self-service opens one issue and one prompt per user, and GitHub allows 80 new issues a minute; send a broadcast to tell more people, or split the alarm',
+    ),
     body: object(SS, {
       github: githubIssue(SS),
       slack: object(SS, {

@@ -318,3 +318,29 @@ describe('broken alarms get precise errors', () => {
     );
   });
 });
+
+describe('how many users an alarm may name (issue 13, items 2 and 8)', () => {
+  const people = (n: number) => Array.from({ length: n }, (_, i) => ({ slackId: `U${i}` }));
+
+  it('takes a broadcast to 10,000 users and names the limit beyond it', () => {
+    // Prepare
+    const broadcast = (n: number) => ({
+      type: 'broadcast',
+      users: people(n),
+      body: { github: { title: 't' }, slack: { message: 'm' } },
+    });
+    // Act / Assess
+    expect(parseAlarm(broadcast(10_000)).type).toBe('broadcast');
+    expect(problems(broadcast(10_001))).toEqual([
+      'users: has more than 10000 users: Dispatch accepts at most 10000 users per alarm',
+    ]);
+  });
+
+  it('caps self-service at 50 users, because each one opens an issue, and says what to do instead', () => {
+    // Act / Assess
+    expect(parseAlarm({ ...selfService(), users: people(50) }).type).toBe('self-service');
+    expect(problems({ ...selfService(), users: people(51) })[0]).toMatch(
+      /^users: has more than 50 users: self-service opens one issue and one prompt per user.*send a broadcast/,
+    );
+  });
+});
