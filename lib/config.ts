@@ -141,16 +141,18 @@ export const EnvironmentConfigSchema = z.object({
     })
     .default({ deadlineMinutes: 240, reminder: true }),
   /**
-   * Storm control: repeats of an alarm inside `windowSeconds` notify once (0: off); each user gets at most
-   * `userDmCap` broadcast/nag DMs per `userDmWindowSeconds`, the rest in one digest (0: no cap).
+   * Storm control: repeats of a high-priority alarm inside `windowSeconds` page once (0: off); each user gets at
+   * most `userDmCap` broadcast/nag DMs per `userDmWindowSeconds`, the rest in one digest (0: no cap). A nag DMs
+   * every time, as the original did, unless `nagWindowSeconds` (default 0) opts into once per that window.
    */
   storm: z
     .object({
       windowSeconds: z.number().int().min(0).default(300),
+      nagWindowSeconds: z.number().int().min(0).default(0),
       userDmCap: z.number().int().min(0).default(20),
       userDmWindowSeconds: z.number().int().min(60).default(600),
     })
-    .default({ windowSeconds: 300, userDmCap: 20, userDmWindowSeconds: 600 }),
+    .default({ windowSeconds: 300, nagWindowSeconds: 0, userDmCap: 20, userDmWindowSeconds: 600 }),
   /** Days a dead-lettered alarm is kept (SQS allows at most 14). */
   dlqRetentionDays: z.number().int().min(1).max(14).default(14),
 });

@@ -148,6 +148,7 @@ export function functionEnvironment(
     DISPATCH_PROMPT_DEADLINE_MINUTES: String(config.prompts.deadlineMinutes),
     DISPATCH_PROMPT_REMINDER: String(config.prompts.reminder),
     DISPATCH_STORM_WINDOW_SECONDS: String(config.storm.windowSeconds),
+    DISPATCH_STORM_NAG_WINDOW_SECONDS: String(config.storm.nagWindowSeconds),
     DISPATCH_USER_DM_CAP: String(config.storm.userDmCap),
     DISPATCH_USER_DM_WINDOW_SECONDS: String(config.storm.userDmWindowSeconds),
     ...Object.fromEntries(Object.entries(optional).filter((e): e is [string, string] => e[1] !== undefined)),

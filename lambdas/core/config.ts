@@ -22,8 +22,13 @@ export interface RouterConfig {
   promptDeadlineMinutes: number;
   /** Whether a reminder DM goes out halfway to the deadline. */
   promptReminder: boolean;
-  /** Storm control: repeats of an alarm within this window do not notify again (0 turns it off). */
+  /** Storm control: repeats of a high-priority alarm within this window do not page again (0 turns it off). */
   stormWindowMs: number;
+  /**
+   * Repeats of a nag within this window do not DM again. 0 (the default): a nag DMs every time, as the original
+   * Dispatch did; the per-user DM cap is the flood guard.
+   */
+  nagWindowMs: number;
   /** At most this many broadcast/nag DMs per user per `userDmWindowMs`; the rest go out as one digest (0: no cap). */
   userDmCap: number;
   userDmWindowMs: number;
@@ -36,6 +41,7 @@ export const ROUTER_DEFAULTS = {
   promptDeadlineMinutes: 240,
   promptReminder: true,
   stormWindowMs: 300_000,
+  nagWindowMs: 0,
   userDmCap: 20,
   userDmWindowMs: 600_000,
 } satisfies Partial<RouterConfig>;

@@ -3,7 +3,8 @@
  * DMs and GitHub writes.
  * - Repeats of an alarm while its issue is open update one running note on the issue ("seen 37 times, last at …"),
  *   edited at most once a minute, instead of notifying again.
- * - Alarms that notify on every repeat (nag, high-priority) notify at most once per storm window.
+ * - A high-priority alarm pages at most once per storm window. A nag DMs on every repeat, as the original Dispatch
+ *   did, unless the environment opts into a nag window (`nagWindowMs`).
  * - Each user gets at most `userDmCap` broadcast/nag DMs per window; the rest wait for one digest at the window's
  *   end. Self-service prompts are never held: they must stay answerable.
  */
@@ -37,15 +38,16 @@ export async function noteRepeat(
   return seen;
 }
 
-/** Whether this message may notify, or falls inside the storm window of an earlier one. */
+/** Whether this message may notify, or falls inside the window (the storm window by default) of an earlier one. */
 export async function mayNotify(
   deps: RouteDeps,
   key: string,
   slot: string,
   messageId: string,
+  windowMs: number = deps.config.stormWindowMs,
 ): Promise<boolean> {
-  if (deps.config.stormWindowMs === 0) return true;
-  return deps.ledger.takeSlot(key, slot, deps.config.stormWindowMs, messageId);
+  if (windowMs === 0) return true;
+  return deps.ledger.takeSlot(key, slot, windowMs, messageId);
 }
 
 /**

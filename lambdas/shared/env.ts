@@ -107,6 +107,8 @@ export const EnvSchema = z
       .enum(['true', 'false'], { error: 'must be "true" or "false"' })
       .default('true'),
     DISPATCH_STORM_WINDOW_SECONDS: int(0, ROUTER_DEFAULTS.stormWindowMs / 1000),
+    /** Opt-in: a nag DMs at most once per this many seconds (default 0: every time, as the original did). */
+    DISPATCH_STORM_NAG_WINDOW_SECONDS: int(0, ROUTER_DEFAULTS.nagWindowMs / 1000),
     DISPATCH_USER_DM_CAP: int(0, ROUTER_DEFAULTS.userDmCap),
     DISPATCH_USER_DM_WINDOW_SECONDS: int(1, ROUTER_DEFAULTS.userDmWindowMs / 1000),
     /** EventBridge Scheduler group, role and target for prompt deadlines (set by the stack). */
@@ -154,6 +156,7 @@ export function routerConfig(env: Env): RouterConfig {
     promptDeadlineMinutes: env.DISPATCH_PROMPT_DEADLINE_MINUTES,
     promptReminder: env.DISPATCH_PROMPT_REMINDER === 'true',
     stormWindowMs: env.DISPATCH_STORM_WINDOW_SECONDS * 1000,
+    nagWindowMs: env.DISPATCH_STORM_NAG_WINDOW_SECONDS * 1000,
     userDmCap: env.DISPATCH_USER_DM_CAP,
     userDmWindowMs: env.DISPATCH_USER_DM_WINDOW_SECONDS * 1000,
   };

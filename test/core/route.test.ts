@@ -402,9 +402,10 @@ describe('nag', () => {
     expect(JSON.stringify(deps.chat.posts[1]!.message.blocks)).toContain(deps.tracker.issues[0]!.url);
   });
 
-  it('does not nag again inside the storm window: counts instead (regression: alarm storms)', async () => {
+  it('with the opt-in nag window, does not nag again inside it: counts instead (regression: alarm storms)', async () => {
     // Prepare
     const deps = fakeDeps();
+    Object.assign(deps, { config: { ...deps.config, nagWindowMs: 300_000 } });
     await route(deps, nag(), { messageId: 'm1' });
     // Act
     const reports = [];
@@ -413,7 +414,7 @@ describe('nag', () => {
     expect(deps.chat.posts).toHaveLength(1);
     expect(reports.at(-1)!.deliveries[0]).toMatchObject({
       seen: 40,
-      suppressed: expect.stringMatching(/storm window/),
+      suppressed: expect.stringMatching(/nag window/),
     });
     // The note is written once a minute at most: one comment, not 39.
     expect(deps.tracker.calls.filter((c) => c.startsWith('comment') || c.startsWith('edit'))).toHaveLength(1);

@@ -1,8 +1,12 @@
 /** Storm control: a per-user DM cap with a digest, and switches that turn storm control off. */
 import { describe, expect, it } from 'vitest';
-import { parseAlarm } from '../../lambdas/core/parse-alarm.ts';
+import { parseAlarm, parseAlarmJson } from '../../lambdas/core/parse-alarm.ts';
 import { route } from '../../lambdas/core/route.ts';
 import { runTriageJob } from '../../lambdas/core/triage-work.ts';
+import { routerConfig } from '../../lambdas/shared/env.ts';
+import { EnvironmentConfigSchema } from '../../lib/config.ts';
+import { originalExamples } from '../fixtures/alarms/original-readme.ts';
+import { testEnv } from '../helpers/env.ts';
 import { fakeDeps } from '../fakes/route-deps.ts';
 import type { FakeTimers } from '../fakes/vendors.ts';
 
@@ -104,5 +108,70 @@ describe('storm control switched off', () => {
     for (let i = 1; i <= 5; i++) await route(d, nag, { messageId: `m${i}` });
     // Assess
     expect(d.chat.posts).toHaveLength(5);
+  });
+});
+
+describe('nag storm window (issue 13 item 4: a re-sent nag was silent)', () => {
+  /** Router settings as a deployed function gets them from its environment. */
+  function deployed(extra: Record<string, string> = {}) {
+    const d = fakeDeps();
+    Object.assign(d, { config: routerConfig(testEnv({ DISPATCH_LEDGER_TABLE: 'ledger', ...extra })) });
+    return d;
+  }
+
+  it('DMs every time by default, as the original did: the README nag re-sent within 300 s DMs twice', async () => {
+    // Prepare
+    const d = deployed();
+    const nag = parseAlarmJson(originalExamples.nag!);
+    await route(d, nag, { messageId: 'm1' });
+    d.clock.advance(60_000);
+    // Act
+    await route(d, nag, { messageId: 'm2' });
+    // Assess
+    expect(d.config.nagWindowMs).toBe(0);
+    expect(d.chat.postsTo('C0DEFAULT')).toHaveLength(2);
+    expect(d.tracker.issues).toHaveLength(1);
+  });
+
+  it('DMs once per window when DISPATCH_STORM_NAG_WINDOW_SECONDS opts in', async () => {
+    // Prepare
+    const d = deployed({ DISPATCH_STORM_NAG_WINDOW_SECONDS: '300' });
+    const nag = parseAlarmJson(originalExamples.nag!);
+    await route(d, nag, { messageId: 'm1' });
+    d.clock.advance(60_000);
+    // Act
+    const report = await route(d, nag, { messageId: 'm2' });
+    // Assess
+    expect(d.chat.postsTo('C0DEFAULT')).toHaveLength(1);
+    expect(report.deliveries[0]!.suppressed).toMatch(/nag window/);
+  });
+
+  it('keeps the per-user DM cap as the flood guard', async () => {
+    // Prepare
+    const d = deployed({ DISPATCH_USER_DM_CAP: '3' });
+    const nag = parseAlarm({
+      type: 'nag',
+      users: [{ slackId: 'U1' }],
+      body: { github: { title: 'Disk' }, slack: { message: 'Encrypt it' } },
+    });
+    // Act
+    for (let i = 1; i <= 5; i++) await route(d, nag, { messageId: `m${i}` });
+    // Assess
+    expect(d.chat.postsTo('U1')).toHaveLength(3);
+    expect((d.timers as FakeTimers).job('digest')).toMatchObject({ kind: 'digest', user: 'U1' });
+  });
+
+  it('is a stack setting, storm.nagWindowSeconds, off unless set', () => {
+    // Act
+    const storm = (s: unknown) =>
+      EnvironmentConfigSchema.parse({
+        github: { owner: 'acme', defaultRepo: 'alarms', defaultUser: 'acme/security' },
+        slack: { defaultChannel: 'C0123456789' },
+        ...(s === undefined ? {} : { storm: s }),
+      }).storm;
+    // Assess
+    expect(storm(undefined).nagWindowSeconds).toBe(0);
+    expect(storm({}).nagWindowSeconds).toBe(0);
+    expect(storm({ nagWindowSeconds: 300 }).nagWindowSeconds).toBe(300);
   });
 });

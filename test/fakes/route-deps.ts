@@ -16,6 +16,7 @@ export const testConfig: RouterConfig = {
   promptDeadlineMinutes: 240,
   promptReminder: true,
   stormWindowMs: 300_000,
+  nagWindowMs: 0,
   userDmCap: 20,
   userDmWindowMs: 600_000,
 };

@@ -37,9 +37,10 @@ export async function routeNag(
     : openIssue(deps, alarm, { key, occurrence: occ.record.occurrence, requestId: ctx.requestId }, [
         handles.length ? [...new Set(handles)].join(' ') : mention(undefined, deps.config.githubDefaultUser),
       ]);
-  // Storm control: nag at most once per storm window; repeats inside it only update the issue's note.
-  const notify = await mayNotify(deps, key, `${o}:notify`, ctx.messageId);
-  if (!notify) delivery.suppressed = 'nagged for this alarm less than a storm window ago';
+  // A nag DMs every time, as the original did (the per-user DM cap is the flood guard). Only with the opt-in nag
+  // window do repeats inside it skip the DM and just update the issue's note.
+  const notify = await mayNotify(deps, key, `${o}:notify`, ctx.messageId, deps.config.nagWindowMs);
+  if (!notify) delivery.suppressed = 'nagged for this alarm less than a nag window ago';
   const dmSteps = mapSettled(notify ? users : [], deps.config.broadcastConcurrency, (user) => {
     const to = user?.slackId || undefined;
     const dmMarker = `${marker}#${ctx.messageId}`;
