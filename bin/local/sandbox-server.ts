@@ -1,6 +1,7 @@
 /**
  * The runner's HTTP surface:
- *   POST /alarms               an alarm JSON body, run through the incoming handler in a real SNS event shape;
+ *   POST /alarms               an alarm JSON body, run through the incoming handler in a real SNS event shape
+ *                              (`?producer=NAME`: as if published to that named producer's topic);
  *                              200 with what was done, 400 with the validation errors, 502 when a delivery failed
  *   POST /slack/interactions   exactly the triage endpoint, with real signature verification
  *   GET  /                     the sandbox page; GET /sandbox/state is what it shows
@@ -28,16 +29,34 @@ export interface SandboxApp {
   triage: (event: RawRequest) => Promise<HttpResponse>;
   signingSecret: string;
   newMessageId: () => string;
+  /** The topic alarms arrive on by default, and each named producer's (DISPATCH_PRODUCERS), by name. */
+  alarmTopic: string;
+  producerTopics: Record<string, string>;
   state: () => unknown;
   responseUrlBase: string | undefined;
 }
 
 const EXAMPLES = join(process.cwd(), 'examples');
 
-async function routeAlarm(app: SandboxApp, raw: string): Promise<Reply> {
+async function routeAlarm(app: SandboxApp, raw: string, producer?: string | null): Promise<Reply> {
+  const topicArn = producer ? app.producerTopics[producer] : app.alarmTopic;
+  if (topicArn === undefined) {
+    const known = Object.keys(app.producerTopics);
+    return {
+      status: 400,
+      body: {
+        error: `unknown producer "${producer}": ${known.length ? `DISPATCH_PRODUCERS names ${known.join(', ')}` : 'DISPATCH_PRODUCERS names none'}; leave out ?producer= for the default producer`,
+      },
+    };
+  }
   const messageId = app.newMessageId();
   const event = {
-    Records: [{ EventSource: 'aws:sns', Sns: { Type: 'Notification', MessageId: messageId, Message: raw } }],
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        Sns: { Type: 'Notification', MessageId: messageId, TopicArn: topicArn, Message: raw },
+      },
+    ],
   };
   try {
     const { reports } = await app.incoming(event);
@@ -92,7 +111,7 @@ async function handle(app: SandboxApp, base: string, token: string, req: Incomin
   if (example)
     return routeAlarm(app, await readFile(join(EXAMPLES, `${example[1]}.json`), 'utf8').catch(() => 'null'));
   const raw = await readBody(req, 1024 * 1024);
-  if (key === 'POST /alarms') return routeAlarm(app, raw);
+  if (key === 'POST /alarms') return routeAlarm(app, raw, url.searchParams.get('producer'));
   if (key === 'POST /sandbox/click')
     return click(app, base, JSON.parse(raw || '{}') as Record<string, unknown>);
   if (key === 'POST /slack/interactions') {

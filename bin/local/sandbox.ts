@@ -85,6 +85,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     DISPATCH_LEDGER_TABLE: table,
     DISPATCH_SSM_PREFIX: undefined,
   };
+  // Named producers as in cdk.json; each gets a made-up topic, which POST /alarms?producer=NAME arrives on.
+  const producerTopics = localProducerTopics(source.DISPATCH_PRODUCERS);
+  if (producerTopics) env.DISPATCH_PRODUCERS = producerTopics.json;
   const modes: Sandbox['modes'] = { slack: 'real', github: 'real', pagerduty: 'real' };
 
   // A vendor is external once its token or its URL is given (a self-hosted or test service may need no token);
@@ -148,6 +151,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     triage: createTriageHandler(() => triageDeps),
     signingSecret: secrets[SECRET.slackSigningSecret]!,
     newMessageId: () => randomUUID(),
+    alarmTopic: `${LOCAL_TOPIC}alarms`,
+    producerTopics: producerTopics?.topics ?? {},
     state: () => ({
       modes,
       defaultChannel: parsed.DISPATCH_SLACK_DEFAULT_CHANNEL,
@@ -177,6 +182,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       for (const close of closers.reverse()) await close();
     },
   };
+}
+
+const LOCAL_TOPIC = 'arn:aws:sns:local:000000000000:dispatch-local-';
+
+/** Adds a topic to each producer of cdk.json's shape; anything malformed is left for parseEnv to name. */
+function localProducerTopics(raw: string | undefined) {
+  let map: unknown;
+  try {
+    map = raw ? JSON.parse(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) return undefined;
+  const topics: Record<string, string> = {};
+  const withTopics: Record<string, unknown> = {};
+  for (const [name, producer] of Object.entries(map as Record<string, unknown>)) {
+    topics[name] = `${LOCAL_TOPIC}producer-${name}`;
+    withTopics[name] =
+      typeof producer === 'object' && producer !== null ? { ...producer, topicArn: topics[name] } : producer;
+  }
+  return { topics, json: JSON.stringify(withTopics) };
 }
 
 function pick(source: Record<string, string | undefined>, pattern: RegExp): Record<string, string> {
