@@ -1,6 +1,9 @@
 /** A GitHub REST fake on loopback: issues, comments, labels, state, the bounded recent-issues read, the token check. */
 import { route, serve, type FakeBehaviour, type Running } from './http.ts';
 
+/** The account the fake's token authenticates as (GET /user): the author of everything created through the API. */
+export const FAKE_GITHUB_LOGIN = 'dispatch-bot';
+
 export interface GitHubIssue {
   owner: string;
   repo: string;
@@ -10,8 +13,10 @@ export interface GitHubIssue {
   labels: string[];
   state: 'open' | 'closed';
   html_url: string;
-  comments: { id: number; body: string; at: string }[];
+  comments: { id: number; body: string; at: string; author?: string }[];
   created_at: string;
+  /** Who opened it; what the API creates is the token's account. Absent: a deleted account (`ghost`). */
+  author?: string;
 }
 
 export interface FakeGitHub extends Running {
@@ -25,15 +30,18 @@ export async function startFakeGitHub(
   let commentIds = 1000;
   const find = (p: Record<string, string>) =>
     issues.find((i) => i.owner === p.owner && i.repo === p.repo && i.number === Number(p.number));
+  const user = (login = 'ghost') => ({ login, type: 'User' });
   const view = (i: GitHubIssue) => ({
     ...i,
     labels: i.labels.map((name) => ({ name })),
     comments: i.comments.length,
+    user: user(i.author),
   });
+  const viewComment = (c: GitHubIssue['comments'][number]) => ({ ...c, user: user(c.author) });
   const notFound = { status: 404, body: { message: 'Not Found' } };
   const running = (await serve(
     [
-      route('GET', '/user', () => ({ status: 200, body: { login: 'dispatch-bot', type: 'Bot' } })),
+      route('GET', '/user', () => ({ status: 200, body: user(FAKE_GITHUB_LOGIN) })),
       route('GET', '/repos/:owner/:repo', ({ params }) => ({
         status: 200,
         body: { full_name: `${params.owner}/${params.repo}`, has_issues: true, permissions: { push: true } },
@@ -54,6 +62,7 @@ export async function startFakeGitHub(
             : `${base}/${params.owner}/${params.repo}/issues/${number}`,
           comments: [],
           created_at: new Date().toISOString(),
+          author: FAKE_GITHUB_LOGIN,
         };
         issues.push(issue);
         return { status: 201, body: view(issue) };
@@ -79,9 +88,14 @@ export async function startFakeGitHub(
       route('POST', '/repos/:owner/:repo/issues/:number/comments', ({ params, body }) => {
         const issue = find(params);
         if (!issue) return notFound;
-        const comment = { id: ++commentIds, body: String(body.body), at: new Date().toISOString() };
+        const comment = {
+          id: ++commentIds,
+          body: String(body.body),
+          at: new Date().toISOString(),
+          author: FAKE_GITHUB_LOGIN,
+        };
         issue.comments.push(comment);
-        return { status: 201, body: comment };
+        return { status: 201, body: viewComment(comment) };
       }),
       route('GET', '/repos/:owner/:repo/issues/:number/comments', ({ params, query }) => {
         const issue = find(params);
@@ -89,7 +103,10 @@ export async function startFakeGitHub(
         const since = query.get('since') ?? '';
         return {
           status: 200,
-          body: issue.comments.filter((c) => c.at >= since).slice(0, Number(query.get('per_page') ?? 30)),
+          body: issue.comments
+            .filter((c) => c.at >= since)
+            .slice(0, Number(query.get('per_page') ?? 30))
+            .map(viewComment),
         };
       }),
       route('PATCH', '/repos/:owner/:repo/issues/comments/:id', ({ body, params }) => {
@@ -97,7 +114,7 @@ export async function startFakeGitHub(
         if (!comment) return notFound;
         comment.body = String(body.body);
         comment.at = new Date().toISOString();
-        return { status: 200, body: comment };
+        return { status: 200, body: viewComment(comment) };
       }),
       route('POST', '/repos/:owner/:repo/issues/:number/labels', ({ params, body }) => {
         const issue = find(params);

@@ -11,7 +11,14 @@ export interface SlackMessage {
   blocks: Record<string, unknown>[];
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
   edited?: boolean;
+  /** Who posted it: the fake's bot for what the API posts (auth.test names it); tests may add others. */
+  user?: string;
+  bot_id?: string;
+  app_id?: string;
 }
+
+/** The bot the fake's token belongs to, as auth.test reports it and as its messages carry it. */
+export const FAKE_SLACK_BOT = { user: 'UDISPATCH', bot_id: 'B0DISPATCH', app_id: 'A0DISPATCH' };
 
 export interface FakeSlack extends Running {
   messages: SlackMessage[];
@@ -33,7 +40,14 @@ export async function startFakeSlack(behaviour: FakeBehaviour = {}): Promise<Fak
   const running = (await serve(
     [
       route('POST', '/api/auth.test', () =>
-        ok({ user_id: 'UDISPATCH', user: 'dispatch', team: 'Sandbox', team_id: 'T0SANDBOX' }),
+        ok({
+          user_id: FAKE_SLACK_BOT.user,
+          user: 'dispatch',
+          team: 'Sandbox',
+          team_id: 'T0SANDBOX',
+          bot_id: FAKE_SLACK_BOT.bot_id,
+          app_id: FAKE_SLACK_BOT.app_id,
+        }),
       ),
       route('POST', '/api/chat.postMessage', ({ body }) => {
         const to = String(body.channel ?? '');
@@ -45,6 +59,7 @@ export async function startFakeSlack(behaviour: FakeBehaviour = {}): Promise<Fak
           text: String(body.text ?? ''),
           blocks: (json(body.blocks) as SlackMessage['blocks'] | undefined) ?? [],
           metadata: json(body.metadata) as SlackMessage['metadata'],
+          ...FAKE_SLACK_BOT,
         };
         messages.push(message);
         return ok({ channel: message.channel, ts: message.ts, message });
@@ -66,7 +81,16 @@ export async function startFakeSlack(behaviour: FakeBehaviour = {}): Promise<Fak
           .filter((m) => m.channel === body.channel)
           .reverse()
           .slice(0, limit);
-        return ok({ messages: list.map((m) => ({ ts: m.ts, text: m.text, metadata: m.metadata })) });
+        return ok({
+          messages: list.map((m) => ({
+            ts: m.ts,
+            text: m.text,
+            metadata: m.metadata,
+            user: m.user,
+            bot_id: m.bot_id,
+            app_id: m.app_id,
+          })),
+        });
       }),
       route('POST', '/response/:id', ({ body, path }) => {
         notices.push({ url: path, text: String(body.text ?? '') });

@@ -4,6 +4,10 @@
  * (`apiUrl`, e.g. https://ghe.example.com/api/v3).
  *
  * - Create an issue (labels that do not exist are created): https://docs.github.com/rest/issues/issues#create-an-issue
+ * - Reconciling trusts only what Dispatch's own account wrote, with its marker as the last line. Token auth: the
+ *   author is the token's user (GET /user, asked once per token: https://docs.github.com/rest/users/users#get-the-authenticated-user).
+ *   App auth: the author is the app's bot `<slug>[bot]` and `performed_via_github_app.id` is the app's ID
+ *   (https://docs.github.com/rest/issues/issues#list-repository-issues; an installation token cannot read /user).
  * - Rate limits: 403/429 with Retry-After, or x-ratelimit-remaining 0 until x-ratelimit-reset:
  *   https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
  * The token goes in the Authorization header, never in a URL.
@@ -11,7 +15,7 @@
 import { Octokit } from '@octokit/core';
 import { VendorError } from '../core/errors.ts';
 import type { Clock, IssueRef, IssueTracker, NewIssue, Repo } from '../core/ports.ts';
-import { issueMarker } from '../core/render/github.ts';
+import { carriesMarker } from '../core/render/github.ts';
 import { DEFAULT_RETRY, retryAfterMs, withRetry, type Repeatable, type RetryPolicy } from './retry.ts';
 
 export interface GitHubIssuesOptions {
@@ -22,12 +26,34 @@ export interface GitHubIssuesOptions {
   retry?: RetryPolicy;
   /** How many of the repository's newest issues the reconciling read looks at. */
   recentLimit?: number;
+  /** With GitHub App auth, the app's ID: what Dispatch created is authored by the app's bot through this app. */
+  appId?: string | number | undefined;
+}
+
+/** An issue or comment as GitHub lists it: who wrote it, through which app, and the body. */
+export interface Authored {
+  body?: string | null | undefined;
+  user?: { login?: string; type?: string } | null | undefined;
+  performed_via_github_app?: { id?: number; slug?: string } | null | undefined;
+}
+
+/** Who Dispatch is on GitHub: the token's login, or the GitHub App it acts as. */
+export type GitHubIdentity = { login: string } | { appId: number };
+
+/** Whether `item` was created by Dispatch's own account (not by a person or another app with the same marker). */
+export function createdBy(item: Authored, who: GitHubIdentity): boolean {
+  const login = item.user?.login?.toLowerCase();
+  if (login === undefined) return false;
+  if ('login' in who) return login === who.login.toLowerCase();
+  const app = item.performed_via_github_app;
+  return app?.id === who.appId && !!app.slug && login === `${app.slug}[bot]`.toLowerCase();
 }
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 export class GitHubIssues implements IssueTracker {
   private client: { token: string; octokit: Octokit } | undefined;
+  private login: { token: string; login: Promise<string> } | undefined;
 
   constructor(private readonly options: GitHubIssuesOptions) {}
 
@@ -97,7 +123,6 @@ export class GitHubIssues implements IssueTracker {
   }
 
   async findComment(issue: IssueRef, key: string, sinceMs: number): Promise<number | undefined> {
-    const marker = issueMarker(key);
     const { data } = await this.call('list recent comments', (o, request) =>
       o.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
         owner: issue.owner,
@@ -110,7 +135,7 @@ export class GitHubIssues implements IssueTracker {
     );
     if (!Array.isArray(data))
       throw new VendorError('github', 'list recent comments answered without a list', { retryable: true });
-    const id = data.find((c) => c.body?.includes(marker))?.id;
+    const id = (await this.ours(data, key))?.id;
     return id === undefined ? undefined : Number(id);
   }
 
@@ -140,7 +165,6 @@ export class GitHubIssues implements IssueTracker {
   }
 
   async findByKey(repo: Repo, key: string): Promise<IssueRef | undefined> {
-    const marker = issueMarker(key);
     const { data } = await this.call('list recent issues', (o, request) =>
       o.request('GET /repos/{owner}/{repo}/issues', {
         ...repo,
@@ -153,8 +177,39 @@ export class GitHubIssues implements IssueTracker {
     );
     if (!Array.isArray(data))
       throw new VendorError('github', 'list recent issues answered without a list', { retryable: true });
-    const found = data.find((i) => i.body?.includes(marker));
+    const found = await this.ours(data, key);
     return found && { ...repo, number: found.number, url: found.html_url };
+  }
+
+  /**
+   * The first item Dispatch itself created that ends with the marker of `key`. Who Dispatch is, is asked only when
+   * some item carries the marker at all.
+   */
+  private async ours<T extends Authored>(items: T[], key: string): Promise<T | undefined> {
+    const marked = items.filter((item) => carriesMarker(item.body, key));
+    if (marked.length === 0) return undefined;
+    const who = await this.identity();
+    return marked.find((item) => createdBy(item, who));
+  }
+
+  private async identity(): Promise<GitHubIdentity> {
+    if (this.options.appId !== undefined) return { appId: Number(this.options.appId) };
+    const token = await this.options.token();
+    if (this.login?.token !== token) {
+      const login = this.call('read the authenticated user', (o, request) =>
+        o.request('GET /user', { request }),
+      ).then(({ data }) => {
+        if (typeof data?.login !== 'string' || data.login === '')
+          throw new VendorError('github', 'GET /user answered without a login', { retryable: true });
+        return data.login;
+      });
+      this.login = { token, login };
+      // A failed answer is not kept: the next reconciliation asks again.
+      login.catch(() => {
+        if (this.login?.login === login) this.login = undefined;
+      });
+    }
+    return { login: await this.login.login };
   }
 
   private async octokit(): Promise<Octokit> {

@@ -4,6 +4,8 @@
  * - chat.postMessage to a user ID opens the app's DM with that user: https://api.slack.com/methods/chat.postMessage
  * - `metadata` carries the Dispatch key so a retry can find the message: https://api.slack.com/metadata/using
  * - conversations.history with include_all_metadata for that bounded read: https://api.slack.com/methods/conversations.history
+ *   A message found there counts only if this bot posted it: its `bot_id` (and `app_id`) are the ones auth.test
+ *   reports for the token, asked once per token: https://api.slack.com/methods/auth.test
  * - 429 answers carry Retry-After: https://api.slack.com/apis/rate-limits
  * The SDK's own retries are off (they can run for 30 minutes); retry.ts decides.
  */
@@ -50,6 +52,27 @@ export interface SlackChatOptions {
   historyLimit?: number;
 }
 
+/** Who the token is, as auth.test reports it; messages the bot posts carry the same `bot_id` and `app_id`. */
+export interface SlackIdentity {
+  userId?: string | undefined;
+  botId?: string | undefined;
+  appId?: string | undefined;
+}
+
+/** A message as conversations.history lists it: who posted it, through which app. */
+export interface PostedBy {
+  user?: string | undefined;
+  bot_id?: string | undefined;
+  app_id?: string | undefined;
+}
+
+/** Whether this bot posted `message` (not a person or another app that copied the metadata). */
+export function postedBy(message: PostedBy, who: SlackIdentity): boolean {
+  if (who.appId && message.app_id && message.app_id !== who.appId) return false;
+  if (who.botId) return message.bot_id === who.botId;
+  return !!who.userId && message.user === who.userId;
+}
+
 const silentLogger = {
   debug() {},
   info() {},
@@ -62,6 +85,7 @@ const silentLogger = {
 
 export class SlackChat implements Chat {
   private client: { token: string; web: WebClient } | undefined;
+  private identity: { token: string; who: Promise<SlackIdentity> } | undefined;
 
   constructor(private readonly options: SlackChatOptions) {}
 
@@ -113,14 +137,34 @@ export class SlackChat implements Chat {
         include_all_metadata: true,
       }),
     );
-    const messages = (history.messages ?? []) as {
+    const messages = (history.messages ?? []) as (PostedBy & {
       ts: string;
       metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
-    }[];
-    const found = messages.find(
+    })[];
+    const marked = messages.filter(
       (m) => m.metadata?.event_type === METADATA_EVENT && m.metadata.event_payload?.dispatch_key === key,
     );
+    if (marked.length === 0) return undefined;
+    const who = await this.whoAmI();
+    const found = marked.find((m) => postedBy(m, who));
     return found && { channel, ts: found.ts };
+  }
+
+  /** auth.test for the current token, asked once per token (and again after a failed answer). */
+  private async whoAmI(): Promise<SlackIdentity> {
+    const token = await this.options.token();
+    if (this.identity?.token !== token) {
+      const who = this.call('auth.test', (web) => web.auth.test()).then((res) => {
+        if (!res.bot_id && !res.user_id)
+          throw new VendorError('slack', 'auth.test answered without a bot or user ID', { retryable: true });
+        return { userId: res.user_id, botId: res.bot_id, appId: res.app_id };
+      });
+      this.identity = { token, who };
+      who.catch(() => {
+        if (this.identity?.who === who) this.identity = undefined;
+      });
+    }
+    return this.identity.who;
   }
 
   /** Posts to an interaction's response_url; only Slack's own hosts (or the configured API origin) are accepted. */

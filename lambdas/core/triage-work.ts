@@ -23,6 +23,7 @@ import type {
 } from './ports.ts';
 import type { RouterConfig } from './config.ts';
 import { answeredDm, digestDm, mrkdwn, reminderDm, slackDate, type SlackText } from './render/slack.ts';
+import { code } from './render/github.ts';
 import { DIGEST_MAX } from './storm.ts';
 import { commentOnce, errorText, runStep, type StepDeps } from './steps.ts';
 import { timerName } from './timers.ts';
@@ -186,7 +187,7 @@ function outcomeText(job: Answer, prompt: PromptRecord): SlackText {
 }
 
 function who(job: { userId: string; at: number }): string {
-  return `Slack user \`${job.userId}\` at ${new Date(job.at).toISOString()}`;
+  return `Slack user ${code(job.userId)} at ${new Date(job.at).toISOString()}`;
 }
 
 async function closeAsAnswered(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prompt: PromptRecord) {
@@ -196,7 +197,7 @@ async function closeAsAnswered(deps: TriageWorkDeps, job: Answer, issue: IssueRe
     job.key,
     `${o}:yes:comment`,
     issue,
-    `:white_check_mark: Answered **yes** ("${prompt.yesLabel}") by ${who(job)}: the user confirmed this activity. Closing.`,
+    `:white_check_mark: Answered **yes** (${code(prompt.yesLabel)}) by ${who(job)}: the user confirmed this activity. Closing.`,
   );
   await runStep(deps, job.key, `${o}:yes:close`, {
     run: async () => {
@@ -225,10 +226,10 @@ async function escalate(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prom
       })),
     }),
   });
-  const incident = page.incidentUrl ? `: ${page.incidentUrl}` : ` (dedup key \`${page.dedupKey}\`)`;
+  const incident = page.incidentUrl ? `: ${page.incidentUrl}` : ` (dedup key ${code(page.dedupKey)})`;
   const text = job.timedOut
-    ? `:alarm_clock: No answer from Slack user \`${job.userId}\` by ${new Date(prompt.deadline ?? job.at).toISOString()}: escalated to PagerDuty as if they had answered **no**${incident}.`
-    : `:rotating_light: Answered **no** ("${prompt.noLabel}") by ${who(job)}. Escalated to PagerDuty${incident}.`;
+    ? `:alarm_clock: No answer from Slack user ${code(job.userId)} by ${new Date(prompt.deadline ?? job.at).toISOString()}: escalated to PagerDuty as if they had answered **no**${incident}.`
+    : `:rotating_light: Answered **no** (${code(prompt.noLabel)}) by ${who(job)}. Escalated to PagerDuty${incident}.`;
   await commentOnce(deps, job.key, `${o}:no:comment`, issue, text);
   await runStep(deps, job.key, `${o}:no:label`, {
     run: async () => {

@@ -61,6 +61,8 @@ function buildVendors(env: Env, secrets: Secrets, clock: Clock): Vendors {
       ...common,
       token: githubToken(env, secrets, clock),
       apiUrl: env.DISPATCH_GITHUB_API_URL,
+      // What Dispatch created is recognised by its author: the app's bot, or (token auth) the token's user.
+      appId: env.DISPATCH_GITHUB_AUTH === 'app' ? env.DISPATCH_GITHUB_APP_ID : undefined,
     }),
     pager,
   };

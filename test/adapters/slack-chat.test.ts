@@ -161,10 +161,19 @@ describe('SlackChat.update and findByKey', () => {
       .reply(200, {
         ok: true,
         messages: [
-          { ts: '2.0', metadata: { event_type: 'dispatch_alarm', event_payload: { dispatch_key: 'other' } } },
-          { ts: '1.0', metadata: { event_type: 'dispatch_alarm', event_payload: { dispatch_key: 'k#o1' } } },
+          {
+            ts: '2.0',
+            ...OURS,
+            metadata: { event_type: 'dispatch_alarm', event_payload: { dispatch_key: 'other' } },
+          },
+          {
+            ts: '1.0',
+            ...OURS,
+            metadata: { event_type: 'dispatch_alarm', event_payload: { dispatch_key: 'k#o1' } },
+          },
         ],
       });
+    nock(SLACK).post('/api/auth.test').reply(200, AUTH);
     // Act
     const found = await chat().chat.findByKey('U1', 'k#o1');
     // Assess
@@ -178,5 +187,78 @@ describe('SlackChat.update and findByKey', () => {
       .reply(200, { ok: true, messages: [{ ts: '1.0' }] });
     // Act / Assess
     expect(await chat().chat.findByKey('C0DEFAULT', 'k#o1')).toBeUndefined();
+  });
+});
+
+/** Who the bot token is (auth.test) and how its own messages appear in conversations.history. */
+const AUTH = {
+  ok: true,
+  user_id: 'UBOT',
+  user: 'dispatch',
+  team_id: 'T1',
+  bot_id: 'B0DISPATCH',
+  app_id: 'A0DISPATCH',
+};
+const OURS = { user: 'UBOT', bot_id: 'B0DISPATCH', app_id: 'A0DISPATCH' };
+const marked = (ts: string, author: Record<string, string>) => ({
+  ts,
+  ...author,
+  metadata: { event_type: 'dispatch_alarm', event_payload: { dispatch_key: 'k#o1' } },
+});
+
+describe('SlackChat.findByKey trusts only what the bot posted (issue 12)', () => {
+  it('skips a message with the key in its metadata that another app or a person posted', async () => {
+    // Prepare
+    nock(SLACK)
+      .post('/api/conversations.history')
+      .reply(200, {
+        ok: true,
+        messages: [
+          marked('4.0', { user: 'UEVIL', bot_id: 'B0EVIL', app_id: 'A0EVIL' }),
+          marked('3.0', { user: 'U1' }),
+          marked('2.0', { user: 'UBOT', bot_id: 'B0DISPATCH', app_id: 'A0OTHER' }),
+          marked('1.0', OURS),
+        ],
+      });
+    nock(SLACK).post('/api/auth.test').reply(200, AUTH);
+    // Act / Assess
+    expect(await chat().chat.findByKey('C0DEFAULT', 'k#o1')).toEqual({ channel: 'C0DEFAULT', ts: '1.0' });
+  });
+
+  it('finds nothing when only a foreign message carries the key', async () => {
+    // Prepare
+    nock(SLACK)
+      .post('/api/conversations.history')
+      .reply(200, {
+        ok: true,
+        messages: [marked('4.0', { user: 'UEVIL', bot_id: 'B0EVIL', app_id: 'A0EVIL' })],
+      });
+    nock(SLACK).post('/api/auth.test').reply(200, AUTH);
+    // Act / Assess
+    expect(await chat().chat.findByKey('C0DEFAULT', 'k#o1')).toBeUndefined();
+  });
+
+  it('asks auth.test once per token, and only when a message carries the key', async () => {
+    // Prepare: one auth.test interceptor only, so a second request would fail the test.
+    const { chat: slack } = chat();
+    nock(SLACK)
+      .post('/api/conversations.history')
+      .reply(200, { ok: true, messages: [{ ts: '9.0', ...OURS }] });
+    nock(SLACK)
+      .post('/api/conversations.history')
+      .twice()
+      .reply(200, { ok: true, messages: [marked('1.0', OURS)] });
+    const who = nock(SLACK).post('/api/auth.test').once().reply(200, AUTH);
+    // Act
+    const none = await slack.findByKey('C0DEFAULT', 'k#o1');
+    const asked = who.isDone();
+    const first = await slack.findByKey('C0DEFAULT', 'k#o1');
+    const second = await slack.findByKey('C0DEFAULT', 'k#o1');
+    // Assess
+    expect(none).toBeUndefined();
+    expect(asked).toBe(false);
+    expect(first).toEqual({ channel: 'C0DEFAULT', ts: '1.0' });
+    expect(second).toEqual(first);
+    expect(who.isDone()).toBe(true);
   });
 });

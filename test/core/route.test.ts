@@ -321,7 +321,7 @@ describe('broadcast', () => {
     // Assess
     expect(deps.chat.posts.map((p) => p.to).sort()).toEqual(['C0DEFAULT', 'U1', 'U3']);
     expect(deps.tracker.issues[0]!.comments).toEqual([
-      expect.stringContaining('`U2`: slack: chat.postMessage failed: user_disabled'),
+      expect.stringContaining('`U2`: `slack: chat.postMessage failed: user_disabled`'),
     ]);
     expect(report.deliveries[0]!.dms.filter((d) => d.failed)).toHaveLength(1);
   });

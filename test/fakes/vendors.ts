@@ -1,5 +1,6 @@
 /** In-memory Slack, GitHub and PagerDuty for use-case tests: they record every call and can be told to fail. */
 import { VendorError } from '../../lambdas/core/errors.ts';
+import { carriesMarker } from '../../lambdas/core/render/github.ts';
 import type {
   Chat,
   ChatMessage,
@@ -60,12 +61,19 @@ export class FakeChat implements Chat {
 export interface FakeIssue extends IssueRef, NewIssue {
   state: 'open' | 'closed';
   comments: string[];
+  /** Who wrote each comment (same order as `comments`). */
+  commentAuthors: string[];
+  /** The GitHub login that created the issue. */
+  author: string;
 }
 
 export class FakeTracker implements IssueTracker {
+  /** The account Dispatch's token authenticates as: the author of everything it creates. */
+  readonly login = 'dispatch-bot';
   readonly issues: FakeIssue[] = [];
   readonly calls: string[] = [];
   failCreate: Failure = () => undefined;
+  failComment: Failure = () => undefined;
   /** Creates the issue, then fails as if the answer was lost (the crash window). */
   loseCreateAnswer = false;
 
@@ -81,6 +89,8 @@ export class FakeTracker implements IssueTracker {
       url: `https://github.com/${repo.owner}/${repo.repo}/issues/${number}`,
       state: 'open',
       comments: [],
+      commentAuthors: [],
+      author: this.login,
     };
     this.issues.push(made);
     if (this.loseCreateAnswer) {
@@ -95,7 +105,33 @@ export class FakeTracker implements IssueTracker {
   }
   async comment(issue: IssueRef, body: string): Promise<number> {
     this.calls.push(`comment #${issue.number}`);
-    return this.find(issue).comments.push(body) - 1;
+    const error = this.failComment();
+    if (error) throw error;
+    return this.addComment(issue, body, this.login);
+  }
+  /** Someone other than Dispatch opens an issue (tests: a planted marker). */
+  plant(repo: Repo, issue: { title?: string; body: string; author: string }): IssueRef {
+    const number = this.issues.length + 1;
+    const made: FakeIssue = {
+      ...repo,
+      title: issue.title ?? 'unrelated',
+      body: issue.body,
+      labels: [],
+      number,
+      url: `https://github.com/${repo.owner}/${repo.repo}/issues/${number}`,
+      state: 'open',
+      comments: [],
+      commentAuthors: [],
+      author: issue.author,
+    };
+    this.issues.push(made);
+    return ref(made);
+  }
+  /** A comment by `author` (tests: someone other than Dispatch comments). */
+  addComment(issue: IssueRef, body: string, author: string): number {
+    const found = this.find(issue);
+    found.commentAuthors.push(author);
+    return found.comments.push(body) - 1;
   }
   async editComment(issue: IssueRef, commentId: number, body: string): Promise<void> {
     this.calls.push(`edit comment #${issue.number}`);
@@ -103,7 +139,11 @@ export class FakeTracker implements IssueTracker {
   }
   async findComment(issue: IssueRef, key: string): Promise<number | undefined> {
     this.calls.push(`comments #${issue.number}`);
-    const index = this.find(issue).comments.findIndex((c) => c.includes(`<!-- dispatch:${key} -->`));
+    // As the real adapter: only what Dispatch's account wrote, with the marker as its last line.
+    const found = this.find(issue);
+    const index = found.comments.findIndex(
+      (c, i) => found.commentAuthors[i] === this.login && carriesMarker(c, key),
+    );
     return index < 0 ? undefined : index;
   }
   async close(issue: IssueRef): Promise<void> {
@@ -117,7 +157,11 @@ export class FakeTracker implements IssueTracker {
   async findByKey(repo: Repo, key: string): Promise<IssueRef | undefined> {
     this.calls.push(`find ${repo.owner}/${repo.repo}`);
     const found = this.issues.find(
-      (i) => i.owner === repo.owner && i.repo === repo.repo && i.body.includes(`<!-- dispatch:${key} -->`),
+      (i) =>
+        i.owner === repo.owner &&
+        i.repo === repo.repo &&
+        i.author === this.login &&
+        carriesMarker(i.body, key),
     );
     return found && ref(found);
   }

@@ -11,9 +11,9 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from '../../bin/local/fake-github.ts';
+import { FAKE_GITHUB_LOGIN, startFakeGitHub, type FakeGitHub } from '../../bin/local/fake-github.ts';
 import { startFakePagerDuty, type FakePagerDuty } from '../../bin/local/fake-pagerduty.ts';
-import { startFakeSlack, type FakeSlack } from '../../bin/local/fake-slack.ts';
+import { FAKE_SLACK_BOT, startFakeSlack, type FakeSlack } from '../../bin/local/fake-slack.ts';
 import { route, serve, type Fault, type Running } from '../../bin/local/http.ts';
 import { createLedgerTable } from '../../lambdas/adapters/ledger-table.ts';
 import { SsmSecrets } from '../../lambdas/adapters/ssm-secrets.ts';
@@ -282,6 +282,86 @@ describe('duplicates under faults', () => {
       // Assess
       expect(outcomes.every((o) => o.delivered)).toBe(true);
       assertExactlyOnce(w, 'self-service');
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe('a planted marker under faults (issue 12, attack 2)', () => {
+  /** The victim's hidden markers, as an attacker predicts them (keys are hashes of public fields): a dry run. */
+  async function predicted() {
+    const dry = await world('github', '5xx', 0);
+    try {
+      await dry.deliver(selfService('victim'), 'sns-0');
+      return {
+        issueMarker: dry.github.issues[0]!.body.trimEnd().split('\n').at(-1)!,
+        dmMetadata: dry.slack.messages.find((m) => m.channel === 'D024BE7LH')!.metadata!,
+      };
+    } finally {
+      await dry.close();
+    }
+  }
+
+  it.each(['5xx', 'reset'] as Fault[])(
+    'GitHub %s on the create: a new issue is opened, the planted one is not adopted',
+    async (fault) => {
+      // Prepare: mallory opened an unrelated issue whose last line is the victim's marker.
+      const { issueMarker } = await predicted();
+      const w = await world('github', fault, 1);
+      try {
+        w.github.issues.push({
+          owner: 'acme',
+          repo: 'alarms',
+          number: 1,
+          title: 'Unrelated',
+          body: `Nothing to see.\n${issueMarker}`,
+          labels: [],
+          state: 'open',
+          html_url: 'https://github.com/acme/alarms/issues/1',
+          comments: [],
+          created_at: new Date().toISOString(),
+          author: 'mallory',
+        });
+        // Act
+        const outcome = await w.deliver(selfService('victim'), 'sns-1');
+        // Assess
+        expect(outcome.delivered, outcome.errors.join(' | ')).toBe(true);
+        const ours = w.github.issues.filter((i) => i.author === FAKE_GITHUB_LOGIN);
+        expect(ours).toHaveLength(1);
+        const dm = w.slack.messages.find((m) => m.channel === 'D024BE7LH')!;
+        expect(JSON.stringify(dm.blocks)).toContain(ours[0]!.html_url);
+        expect(JSON.stringify(dm.blocks)).not.toContain('/issues/1"');
+      } finally {
+        await w.close();
+      }
+    },
+  );
+
+  it('Slack 5xx on the DM: a message another app posted with the key is not taken for it', async () => {
+    // Prepare
+    const { dmMetadata } = await predicted();
+    const w = await world('slack', '5xx', 1);
+    try {
+      w.slack.messages.push({
+        channel: 'D024BE7LH',
+        ts: '1000000000.000001',
+        text: 'not from Dispatch',
+        blocks: [],
+        metadata: dmMetadata,
+        user: 'UMALLORY',
+        bot_id: 'B0MALLORY',
+        app_id: 'A0MALLORY',
+      });
+      // Act
+      const outcome = await w.deliver(selfService('victim'), 'sns-1');
+      // Assess
+      expect(outcome.delivered, outcome.errors.join(' | ')).toBe(true);
+      const ours = w.slack.messages.filter(
+        (m) => m.channel === 'D024BE7LH' && m.bot_id === FAKE_SLACK_BOT.bot_id,
+      );
+      expect(ours).toHaveLength(1);
+      expect(JSON.stringify(ours[0]!.blocks)).toContain(w.github.issues[0]!.html_url);
     } finally {
       await w.close();
     }

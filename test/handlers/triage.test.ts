@@ -125,7 +125,7 @@ describe('triage: yes', () => {
     const { handler, jobs } = await setup();
     const gh = github()
       .post('/repos/acme/alarms/issues/12/comments', (b) =>
-        /Answered \*\*yes\*\* \("Yes, it was me"\) by Slack user `U024BE7LH` at 20\d\d-/.test(b.body),
+        /Answered \*\*yes\*\* \(`Yes, it was me`\) by Slack user `U024BE7LH` at 20\d\d-/.test(b.body),
       )
       .reply(201, { id: 1 })
       .patch('/repos/acme/alarms/issues/12', { state: 'closed', state_reason: 'completed' })

@@ -96,7 +96,7 @@ describe('POST /slack/interactions', () => {
     const issue = sandbox.github!.issues.find((i) => i.title === 'yes path')!;
     expect(issue.state).toBe('closed');
     expect(issue.comments[0]!.body).toMatch(
-      /Answered \*\*yes\*\* \("testYesAction"\) by Slack user `U024BE7LH`/,
+      /Answered \*\*yes\*\* \(`testYesAction`\) by Slack user `U024BE7LH`/,
     );
   });
 });

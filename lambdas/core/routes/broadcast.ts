@@ -5,6 +5,7 @@
 import { mapSettled } from '../concurrency.ts';
 import { alarmKey, userIdentity } from '../keys.ts';
 import type { BroadcastAlarm } from '../message.ts';
+import { code, fence } from '../render/github.ts';
 import { noticeDm } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { commentOnce, occurrenceFor } from '../steps.ts';
@@ -27,7 +28,8 @@ export async function routeBroadcast(
   const marker = `${key}#${o}`;
   const channel = deps.config.slackDefaultChannel;
   const names = alarm.users.map((u) => u.slack || u.slackId || `${u.github ?? 'unknown'} (no Slack ID)`);
-  const lines = [`**Notified (${names.length}):**`, '```', names.join(', ') || '(nobody)', '```'];
+  // Names are producer text: inside a fence no run of backticks in them can close, and nobody is mentioned.
+  const lines = [`**Notified (${names.length}):**`, fence(names.join(', ') || '(nobody)')];
   const message = alarm.body.slack.message;
 
   const issueStep = openIssue(
@@ -63,7 +65,7 @@ export async function routeBroadcast(
 
   const failed = delivery.dms.filter((d) => d.failed);
   if (failed.length > 0) {
-    const list = failed.map((d) => `- \`${d.to}\`: ${d.failed}`).join('\n');
+    const list = failed.map((d) => `- ${code(d.to)}: ${code(d.failed ?? '')}`).join('\n');
     await commentOnce(
       deps,
       key,

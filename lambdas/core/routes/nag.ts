@@ -5,7 +5,7 @@
 import { mapSettled } from '../concurrency.ts';
 import { alarmKey, userIdentity } from '../keys.ts';
 import type { NagAlarm, User } from '../message.ts';
-import { mention } from '../render/github.ts';
+import { code, mention } from '../render/github.ts';
 import { noticeDm } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { commentOnce, occurrenceFor } from '../steps.ts';
@@ -81,7 +81,9 @@ export async function routeNag(
 
   const failed = delivery.dms.filter((d) => d.failed);
   if (failed.length > 0) {
-    const lines = failed.map((d) => `Could not DM \`${d.to}\`: ${d.failed} (${channel} was told).`);
+    const lines = failed.map(
+      (d) => `Could not DM ${code(d.to)}: ${code(d.failed ?? '')} (${code(channel)} was told).`,
+    );
     await commentOnce(deps, key, `${o}:failed:${ctx.messageId}`, delivery.issue!, lines.join('\n'));
   }
   if (occ.repeat && !occ.redelivery) {

@@ -7,7 +7,7 @@ import { noteRepeat } from '../storm.ts';
 import { timerName } from '../timers.ts';
 import type { SelfServiceAlarm, User } from '../message.ts';
 import type { PromptRecord } from '../ports.ts';
-import { mention } from '../render/github.ts';
+import { code, mention } from '../render/github.ts';
 import { DEFAULT_NO, DEFAULT_YES, selfServiceDm } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { commentOnce, occurrenceFor, runStep } from '../steps.ts';
@@ -59,7 +59,15 @@ export async function routeSelfServiceUser(
   if (fresh && !occ.record.prompt) await deps.ledger.annotate(key, occ.record.occurrence, { prompt: fresh });
 
   const lines = [mention(user?.github, deps.config.githubDefaultUser)];
-  if (!slackId) lines.push('', `_${fallbackReason}_`);
+  // On the issue, the channel names are code: a producer's `slackId` is text, not markup.
+  if (!slackId) {
+    lines.push(
+      '',
+      namedChannel
+        ? `_This alarm names ${code(namedChannel)}, not a person, so it was posted there without the prompt._`
+        : `_No Slack ID was given for this alarm's user, so it came to ${code(channel)} without the prompt._`,
+    );
+  }
 
   const [issueStep, dmStep] = await Promise.allSettled([
     openIssue(deps, alarm, { key, occurrence: occ.record.occurrence, requestId: ctx.requestId }, lines),
@@ -105,7 +113,7 @@ export async function routeSelfServiceUser(
       key,
       `${o}:dm-failed`,
       issue,
-      `Dispatch could not DM \`${dm.to}\`: ${dm.failed}. ${channel} was told.`,
+      `Dispatch could not DM ${code(dm.to)}: ${code(dm.failed)}. ${code(channel)} was told.`,
     );
   } else if (slackId && dm.channel && dm.ts) {
     // Add the issue link to the prompt once the issue exists.
