@@ -4,6 +4,12 @@
  */
 import { route, serve, type FakeBehaviour, type Running } from './http.ts';
 
+/**
+ * The workspace and app the fake stands for, as its auth.test reports them (`team_id`, `app_id`). The sandbox page's
+ * clicks carry them as `team.id` and `api_app_id`, so a runner bound with DISPATCH_SLACK_TEAM_ID/APP_ID answers them.
+ */
+export const FAKE_SLACK_WORKSPACE = { teamId: 'T0SANDBOX', appId: 'A0DISPATCH' } as const;
+
 export interface SlackMessage {
   channel: string;
   ts: string;
@@ -18,7 +24,7 @@ export interface SlackMessage {
 }
 
 /** The bot the fake's token belongs to, as auth.test reports it and as its messages carry it. */
-export const FAKE_SLACK_BOT = { user: 'UDISPATCH', bot_id: 'B0DISPATCH', app_id: 'A0DISPATCH' };
+export const FAKE_SLACK_BOT = { user: 'UDISPATCH', bot_id: 'B0DISPATCH', app_id: FAKE_SLACK_WORKSPACE.appId };
 
 export interface FakeSlack extends Running {
   messages: SlackMessage[];
@@ -44,7 +50,7 @@ export async function startFakeSlack(behaviour: FakeBehaviour = {}): Promise<Fak
           user_id: FAKE_SLACK_BOT.user,
           user: 'dispatch',
           team: 'Sandbox',
-          team_id: 'T0SANDBOX',
+          team_id: FAKE_SLACK_WORKSPACE.teamId,
           bot_id: FAKE_SLACK_BOT.bot_id,
           app_id: FAKE_SLACK_BOT.app_id,
         }),

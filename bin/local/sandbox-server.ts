@@ -20,6 +20,7 @@ import type { RouteReport } from '../../lambdas/core/route.ts';
 import { signSlackRequest } from '../../lambdas/shared/slack-signature.ts';
 import type { HttpResponse } from '../../lambdas/triage/handler.ts';
 import type { RawRequest } from '../../lambdas/triage/interaction-request.ts';
+import { FAKE_SLACK_WORKSPACE } from './fake-slack.ts';
 import { readBody, send, type Reply } from './http.ts';
 import { allowedHosts, COMMON_HEADERS, guard, hostForm, newToken, pageHeaders } from './sandbox-guard.ts';
 import { sandboxPage } from './sandbox-page.ts';
@@ -73,6 +74,10 @@ async function routeAlarm(app: SandboxApp, raw: string, producer?: string | null
 async function click(app: SandboxApp, base: string, input: Record<string, unknown>): Promise<Reply> {
   const payload = {
     type: 'block_actions',
+    // The fake Slack's workspace and app, as Slack names them in a block_actions payload
+    // (https://api.slack.com/reference/interaction-payloads/block-actions).
+    team: { id: FAKE_SLACK_WORKSPACE.teamId },
+    api_app_id: FAKE_SLACK_WORKSPACE.appId,
     user: { id: String(input.user) },
     actions: [{ action_id: String(input.action_id), value: String(input.value), type: 'button' }],
     container: { type: 'message', channel_id: String(input.channel), message_ts: String(input.ts) },
