@@ -13,6 +13,8 @@
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readFile } from 'node:fs/promises';
 import { GitHubAppToken } from '../../lambdas/adapters/github-app-token.ts';
+import { parseRoutingKeys } from '../../lambdas/adapters/pagerduty-pager.ts';
+import { headerSecret } from '../../lambdas/adapters/secret-values.ts';
 import { SECRET } from '../../lambdas/shared/env.ts';
 import { environmentConfig, type EnvironmentConfig } from '../../lib/config.ts';
 import { parseArgs } from './args.ts';
@@ -45,8 +47,20 @@ async function getJson(url: string, headers: Record<string, string>, init: Reque
   return { status: res.status, body };
 }
 
+/** A token fetch would refuse with an error that quotes it: reported by name, without the value. */
+function headerFault(name: string, token: string): Check | undefined {
+  try {
+    headerSecret(name, token);
+    return undefined;
+  } catch (error) {
+    return { ok: false, line: (error as Error).message };
+  }
+}
+
 export async function checkSlack(token: string, config: EnvironmentConfig): Promise<Check[]> {
   const base = (config.slack.apiUrl ?? 'https://slack.com/api/').replace(/\/?$/, '/');
+  const unusable = headerFault(SECRET.slackBotToken, token);
+  if (unusable) return [unusable];
   const auth = { authorization: `Bearer ${token}` };
   let body: Record<string, unknown>;
   try {
@@ -156,6 +170,8 @@ export async function checkGitHub(secret: string, config: EnvironmentConfig): Pr
   const base = (config.github.apiUrl ?? 'https://api.github.com').replace(/\/$/, '');
   let token: string;
   let checks: Check[];
+  const unusable = config.github.app ? undefined : headerFault(SECRET.githubToken, secret);
+  if (unusable) return [unusable];
   try {
     ({ token, checks } = await githubTokenFrom(secret, config));
   } catch (error) {
@@ -203,6 +219,8 @@ export async function checkGitHub(secret: string, config: EnvironmentConfig): Pr
 export async function checkPagerDuty(secret: string, config: EnvironmentConfig): Promise<Check> {
   if (config.pagerduty.mode === 'rest') {
     const base = (config.pagerduty.apiUrl ?? 'https://api.pagerduty.com').replace(/\/$/, '');
+    const unusable = headerFault(SECRET.pagerdutyApiToken, secret);
+    if (unusable) return unusable;
     try {
       const { status } = await getJson(`${base}/services/${config.pagerduty.serviceId}`, {
         authorization: `Token token=${secret}`,
@@ -218,9 +236,12 @@ export async function checkPagerDuty(secret: string, config: EnvironmentConfig):
       return { ok: false, line: `PagerDuty unreachable at ${base}: ${(error as Error).message}` };
     }
   }
-  const keys = secret.trim().startsWith('{')
-    ? (JSON.parse(secret) as Record<string, string>)
-    : { default: secret.trim() };
+  let keys: Record<string, string>;
+  try {
+    keys = parseRoutingKeys(secret);
+  } catch (error) {
+    return { ok: false, line: (error as Error).message };
+  }
   const bad = Object.entries(keys).filter(([, k]) => !/^[A-Za-z0-9]{32}$/.test(k));
   if (!keys.default) return { ok: false, line: 'PagerDuty routing keys have no "default" entry' };
   if (bad.length)

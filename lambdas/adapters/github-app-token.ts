@@ -8,6 +8,7 @@ import { createSign } from 'node:crypto';
 import { VendorError } from '../core/errors.ts';
 import type { Clock } from '../core/ports.ts';
 import { DEFAULT_RETRY, retryAfterMs, withRetry } from './retry.ts';
+import { secretError } from './secret-values.ts';
 
 export interface GitHubAppOptions {
   appId: string;
@@ -27,7 +28,15 @@ export function appJwt(appId: string, privateKey: string, nowMs: number): string
   const now = Math.floor(nowMs / 1000);
   const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
   const payload = b64url(JSON.stringify({ iat: now - 60, exp: now + 9 * 60, iss: appId }));
-  const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(privateKey);
+  let signature: Buffer;
+  try {
+    signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(privateKey);
+  } catch (error) {
+    // OpenSSL's code (e.g. ERR_OSSL_UNSUPPORTED) says what is wrong without quoting the key.
+    const code = String((error as { code?: unknown }).code ?? '');
+    const why = /^[A-Z0-9_]+$/.test(code) ? ` (${code})` : '';
+    throw secretError('github/app-private-key', `is not an RSA private key in PEM form${why}`);
+  }
   return `${header}.${payload}.${b64url(signature)}`;
 }
 

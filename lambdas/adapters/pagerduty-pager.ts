@@ -11,6 +11,7 @@
 import { VendorError } from '../core/errors.ts';
 import type { Clock, PageRequest, PageResult, Pager } from '../core/ports.ts';
 import { DEFAULT_RETRY, retryAfterMs, withRetry, type RetryPolicy } from './retry.ts';
+import { parseJsonSecret, secretError } from './secret-values.ts';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com';
 export const PAGERDUTY_API_URL = 'https://api.pagerduty.com';
@@ -108,6 +109,29 @@ export class RestPager implements Pager {
   }
 }
 
+/** The secret holding the routing key (SECRET.pagerdutyRoutingKey), named in errors instead of its value. */
+const ROUTING_KEY_SECRET = 'pagerduty/routing-key';
+const ROUTING_KEY_MAP =
+  'a routing key, or a JSON object of routing keys by service ID such as {"default":"…","PABC123":"…"}';
+
+/**
+ * The routing keys by service ID ("default" for a single key). A malformed secret fails with an error naming
+ * `pagerduty/routing-key` and the fault, never any part of the value.
+ */
+export function parseRoutingKeys(secret: string): Record<string, string> {
+  const trimmed = secret.trim();
+  if (!trimmed.startsWith('{')) return { default: trimmed };
+  const keys = parseJsonSecret(ROUTING_KEY_SECRET, trimmed, ROUTING_KEY_MAP);
+  const values = typeof keys === 'object' && keys !== null ? Object.values(keys) : [];
+  if (Array.isArray(keys) || !values.every((v) => typeof v === 'string' && v.trim() !== '')) {
+    throw secretError(
+      ROUTING_KEY_SECRET,
+      `is JSON but not ${ROUTING_KEY_MAP}: every value must be a routing key`,
+    );
+  }
+  return keys as Record<string, string>;
+}
+
 function pickRoutingKey(secret: string, service: string | undefined): { routingKey: string; note?: string } {
   const trimmed = secret.trim();
   if (!trimmed.startsWith('{')) {
@@ -118,7 +142,7 @@ function pickRoutingKey(secret: string, service: string | undefined): { routingK
         }
       : { routingKey: trimmed };
   }
-  const keys = JSON.parse(trimmed) as Record<string, string>;
+  const keys = parseRoutingKeys(trimmed);
   if (service && keys[service]) return { routingKey: keys[service] };
   if (!keys.default) {
     throw new VendorError(

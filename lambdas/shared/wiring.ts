@@ -3,6 +3,7 @@ import { GitHubAppToken } from '../adapters/github-app-token.ts';
 import { NoTimers } from '../adapters/scheduler-timers.ts';
 import { GitHubIssues } from '../adapters/github-issues.ts';
 import { EventsPager, RestPager } from '../adapters/pagerduty-pager.ts';
+import { headerToken } from '../adapters/secret-values.ts';
 import { SlackChat } from '../adapters/slack-chat.ts';
 import type { Secrets } from '../adapters/ssm-secrets.ts';
 import type { Chat, Clock, IssueTracker, Pager } from '../core/ports.ts';
@@ -22,7 +23,7 @@ interface Vendors {
 
 /** A token for GitHub: the stored one, or a GitHub App installation token (cached until near expiry). */
 function githubToken(env: Env, secrets: Secrets, clock: Clock): () => Promise<string> {
-  if (env.DISPATCH_GITHUB_AUTH !== 'app') return () => secrets.get(SECRET.githubToken);
+  if (env.DISPATCH_GITHUB_AUTH !== 'app') return headerToken(secrets, SECRET.githubToken);
   const app = new GitHubAppToken({
     appId: env.DISPATCH_GITHUB_APP_ID!,
     installationId: env.DISPATCH_GITHUB_APP_INSTALLATION_ID!,
@@ -41,7 +42,7 @@ function buildVendors(env: Env, secrets: Secrets, clock: Clock): Vendors {
     env.DISPATCH_PAGERDUTY_MODE === 'rest'
       ? new RestPager({
           ...common,
-          apiToken: () => secrets.get(SECRET.pagerdutyApiToken),
+          apiToken: headerToken(secrets, SECRET.pagerdutyApiToken),
           from: env.DISPATCH_PAGERDUTY_FROM!,
           defaultServiceId: env.DISPATCH_PAGERDUTY_SERVICE_ID!,
           apiUrl: env.DISPATCH_PAGERDUTY_API_URL,
@@ -54,7 +55,7 @@ function buildVendors(env: Env, secrets: Secrets, clock: Clock): Vendors {
   return {
     chat: new SlackChat({
       ...common,
-      token: () => secrets.get(SECRET.slackBotToken),
+      token: headerToken(secrets, SECRET.slackBotToken),
       apiUrl: env.DISPATCH_SLACK_API_URL,
     }),
     tracker: new GitHubIssues({
