@@ -168,13 +168,15 @@ async function send(
   headers: Record<string, string>,
   body: unknown,
 ) {
+  // Outside the try below: a body JSON.stringify cannot encode is not a connection failure to retry.
+  const payload = JSON.stringify(body);
   return withRetry(options.clock, options.retry ?? DEFAULT_RETRY, async () => {
     let res: Response;
     try {
       res = await fetch(url, {
         method: 'POST',
         headers,
-        body: JSON.stringify(body),
+        body: payload,
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (error) {

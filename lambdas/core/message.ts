@@ -8,6 +8,7 @@
  * `body.github.label` the original also read are accepted.
  */
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth.ts';
 
 export const ALARM_TYPES = ['self-service', 'broadcast', 'nag', 'low-priority', 'high-priority'] as const;
 export type AlarmType = (typeof ALARM_TYPES)[number];
@@ -396,9 +397,14 @@ export const HighPriorityAlarmSchema = z.object({
     pagerduty: object(HP, {
       title: text(HP, LIMITS.pagerdutySummary, 'PagerDuty summaries allow 1024 characters'),
       body: optional(
-        z.union([z.string(), z.record(z.string(), z.unknown())], {
-          error: 'expected a string or an object of details',
-        }),
+        z
+          .union([z.string(), z.record(z.string(), z.unknown())], {
+            error: 'expected a string or an object of details',
+          })
+          // Free-form: checked without recursion before anything recursive (JSON.stringify) touches it.
+          .refine((details) => !nestedDeeperThan(details, MAX_JSON_DEPTH), {
+            error: `nested deeper than ${MAX_JSON_DEPTH} levels`,
+          }),
       ),
       service: optional(z.string({ error: 'expected a PagerDuty service ID such as "PABC123"' }).max(64)),
     }),

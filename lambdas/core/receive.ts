@@ -43,10 +43,42 @@ export async function receiveAlarm(deps: RouteDeps, message: InboundMessage): Pr
     deps.metrics.count('alarms', { type: alarm.type, outcome: suppressed ? 'suppressed' : 'delivered' });
     return report;
   } catch (error) {
+    const range = rangeErrorIn(error);
+    if (range) {
+      // The alarm's own content (too deep, too large) broke the routing: the producer's fault, the same on every try.
+      const id = alarm.requestId ?? message.messageId;
+      const rejected = new AlarmValidationError([
+        {
+          path: '',
+          message: `${alarm.type} alarm ${id} could not be processed (RangeError: ${range.message.slice(0, 200)}): a field in it is nested too deeply or is too large`,
+        },
+      ]);
+      scoped.log.error('alarm rejected: it could not be processed', {
+        error: rejected,
+        issues: rejected.issues,
+      });
+      deps.metrics.count('alarms', { type: alarm.type, outcome: 'rejected' });
+      throw rejected;
+    }
     scoped.log.error('alarm not delivered yet: Lambda retries it, then dead-letters it with this reason', {
       error,
     });
     deps.metrics.count('alarms', { type: alarm.type, outcome: 'failed' });
     throw error;
   }
+}
+
+/** The RangeError behind a failure, if any: the error itself, its causes, or the failures a DeliveryError lists. */
+function rangeErrorIn(error: unknown): RangeError | undefined {
+  const pending = [error];
+  const seen = new Set<unknown>();
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (next === null || typeof next !== 'object' || seen.has(next)) continue;
+    seen.add(next);
+    if (next instanceof RangeError) return next;
+    const { cause, failures } = next as { cause?: unknown; failures?: unknown };
+    pending.push(cause, ...(Array.isArray(failures) ? (failures as unknown[]) : []));
+  }
+  return undefined;
 }

@@ -149,7 +149,12 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Whether trying again may help. A RangeError (stack overflow, string or array too long) comes from what the alarm
+ * carries and happens again on every try; anything else unknown is taken as transient.
+ */
 export function isRetryable(error: unknown): boolean {
+  if (error instanceof RangeError) return false;
   return error instanceof DispatchError ? error.retryable : true;
 }
 
