@@ -19,8 +19,15 @@ export const LIMITS = {
   snsMessageBytes: 262_144,
   /** GitHub rejects issue titles over 256 characters. */
   githubTitle: 256,
-  /** GitHub rejects issue bodies over 65,536 characters; Dispatch keeps 5,536 for its audit footer. */
+  /** A producer's issue body may hold 60,000 characters; Dispatch keeps the rest of GitHub's 65,536 for its footer. */
   githubBody: 60_000,
+  /**
+   * GitHub rejects an issue body or a comment over 65,536 characters (422):
+   * https://docs.github.com/rest/issues/issues#create-an-issue (the body is a `mediumblob` capped at 65,536)
+   */
+  githubIssueBody: 65_536,
+  /** Dispatch's limit on a user's `slackId` and `slack` display name. */
+  userName: 255,
   /** GitHub rejects label names over 50 characters. */
   githubLabel: 50,
   /** GitHub allows at most 100 labels on an issue. */
@@ -135,8 +142,10 @@ const GITHUB_HANDLE_ERROR =
  */
 export const UserSchema = z.object(
   {
-    slackId: optional(z.string({ error: 'expected a Slack user ID such as "U024BE7LH"' }).max(255)),
-    slack: optional(z.string({ error: 'expected a Slack display name' }).max(255)),
+    slackId: optional(
+      z.string({ error: 'expected a Slack user ID such as "U024BE7LH"' }).max(LIMITS.userName),
+    ),
+    slack: optional(z.string({ error: 'expected a Slack display name' }).max(LIMITS.userName)),
     github: optional(
       z.string({ error: GITHUB_HANDLE_ERROR }).regex(GITHUB_HANDLE, { error: GITHUB_HANDLE_ERROR }),
     ),

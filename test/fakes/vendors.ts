@@ -32,6 +32,7 @@ export class FakeChat implements Chat {
   async post(to: string, message: ChatMessage): Promise<PostedMessage> {
     const error = this.failPost(to);
     if (error) throw error;
+    enforceSlackLimits(message);
     const posted = {
       to,
       message,
@@ -44,6 +45,7 @@ export class FakeChat implements Chat {
   async update(at: PostedMessage, message: ChatMessage): Promise<void> {
     const error = this.failUpdate();
     if (error) throw error;
+    enforceSlackLimits(message);
     this.updates.push({ at, message });
   }
   async findByKey(to: string, key: string): Promise<PostedMessage | undefined> {
@@ -81,6 +83,7 @@ export class FakeTracker implements IssueTracker {
     this.calls.push(`create ${repo.owner}/${repo.repo}`);
     const error = this.failCreate();
     if (error) throw error;
+    enforceGitHubLimits(issue.body, issue.title);
     const number = this.issues.length + 1;
     const made: FakeIssue = {
       ...repo,
@@ -107,6 +110,7 @@ export class FakeTracker implements IssueTracker {
     this.calls.push(`comment #${issue.number}`);
     const error = this.failComment();
     if (error) throw error;
+    enforceGitHubLimits(body);
     return this.addComment(issue, body, this.login);
   }
   /** Someone other than Dispatch opens an issue (tests: a planted marker). */
@@ -135,6 +139,7 @@ export class FakeTracker implements IssueTracker {
   }
   async editComment(issue: IssueRef, commentId: number, body: string): Promise<void> {
     this.calls.push(`edit comment #${issue.number}`);
+    enforceGitHubLimits(body);
     this.find(issue).comments[commentId] = body;
   }
   async findComment(issue: IssueRef, key: string): Promise<number | undefined> {
@@ -178,12 +183,43 @@ function ref(i: FakeIssue): IssueRef {
   return { owner: i.owner, repo: i.repo, number: i.number, url: i.url };
 }
 
+/**
+ * Slack answers invalid_blocks for more than 50 blocks or a text object over 3,000 characters, and refuses a
+ * button value over 2,000: https://api.slack.com/reference/block-kit/blocks
+ */
+function enforceSlackLimits(message: ChatMessage): void {
+  const texts = JSON.stringify(message.blocks ?? []).match(/"text":"(?:[^"\\]|\\.)*"/g) ?? [];
+  const values = JSON.stringify(message.blocks ?? []).match(/"value":"(?:[^"\\]|\\.)*"/g) ?? [];
+  const tooLong = texts.some((t) => (JSON.parse(t.slice(7)) as string).length > 3_000);
+  const valueTooLong = values.some((v) => (JSON.parse(v.slice(8)) as string).length > 2_000);
+  if ((message.blocks ?? []).length > 50 || tooLong || valueTooLong) {
+    throw new VendorError('slack', 'chat.postMessage failed: invalid_blocks', { retryable: false });
+  }
+}
+
+/** GitHub answers 422 for a title over 256 or a body over 65,536 characters (issues and comments alike). */
+function enforceGitHubLimits(body: string | undefined, title?: string): void {
+  if ((body ?? '').length > 65_536 || (title ?? '').length > 256) {
+    throw new VendorError('github', 'answered HTTP 422: body or title is too long', {
+      retryable: false,
+      status: 422,
+    });
+  }
+}
+
 export class FakePager implements Pager {
   readonly pages: PageRequest[] = [];
   failTrigger: Failure = () => undefined;
   async trigger(page: PageRequest): Promise<PageResult> {
     const error = this.failTrigger();
     if (error) throw error;
+    // As Events API v2 answers: https://developer.pagerduty.com/docs/events-api-v2/trigger-events/
+    if (page.dedupKey.length > 255 || page.summary.length > 1024) {
+      throw new VendorError('pagerduty', 'enqueue answered HTTP 400 (Invalid Event)', {
+        retryable: false,
+        status: 400,
+      });
+    }
     const deduplicated = this.pages.some((p) => p.dedupKey === page.dedupKey);
     this.pages.push(page);
     return { dedupKey: page.dedupKey, deduplicated };

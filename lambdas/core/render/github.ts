@@ -104,6 +104,35 @@ export function producerMarkdown(text: string): string {
   return open ? `${safe}\n${open.char.repeat(open.length)}` : safe;
 }
 
+/**
+ * Splits `items` into consecutive parts whose joined form (with `separator`) is at most `budget` characters; the
+ * first part may have its own, smaller budget. An item longer than a budget gets a part of its own (callers keep
+ * items far shorter than any budget).
+ */
+export function partsToFit(
+  items: string[],
+  separator: string,
+  budget: number,
+  firstBudget = budget,
+): string[][] {
+  const parts: string[][] = [];
+  let part: string[] = [];
+  let size = 0;
+  for (const item of items) {
+    const limit = parts.length === 0 ? firstBudget : budget;
+    const added = (part.length ? separator.length : 0) + item.length;
+    if (part.length && size + added > limit) {
+      parts.push(part);
+      part = [];
+      size = 0;
+    }
+    size += (part.length ? separator.length : 0) + item.length;
+    part.push(item);
+  }
+  if (part.length || parts.length === 0) parts.push(part);
+  return parts;
+}
+
 export interface IssueFooter {
   key: string;
   marker: string;

@@ -4,11 +4,12 @@
  */
 import { mapSettled } from '../concurrency.ts';
 import { alarmKey, userIdentity } from '../keys.ts';
-import type { BroadcastAlarm } from '../message.ts';
-import { code, fence } from '../render/github.ts';
+import { LIMITS, type BroadcastAlarm } from '../message.ts';
+import { code, fence, issueBody, neutralise, partsToFit } from '../render/github.ts';
 import { noticeDm } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
-import { commentOnce, occurrenceFor } from '../steps.ts';
+import { occurrenceFor } from '../steps.ts';
+import { commentInParts } from './comment-parts.ts';
 import { noteRepeat, withinUserCap } from '../storm.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
@@ -27,17 +28,15 @@ export async function routeBroadcast(
   const o = `o${occ.record.occurrence}`;
   const marker = `${key}#${o}`;
   const channel = deps.config.slackDefaultChannel;
-  const names = alarm.users.map((u) => u.slack || u.slackId || `${u.github ?? 'unknown'} (no Slack ID)`);
   // Names are producer text: inside a fence no run of backticks in them can close, and nobody is mentioned.
-  const lines = [`**Notified (${names.length}):**`, fence(names.join(', ') || '(nobody)')];
+  const names = alarm.users.map((u) =>
+    neutralise(u.slack || u.slackId || `${u.github ?? 'unknown'} (no Slack ID)`),
+  );
+  const at = { key, occurrence: occ.record.occurrence, requestId: ctx.requestId };
+  const { lines, rest } = notifiedList(alarm, { ...at, marker }, names);
   const message = alarm.body.slack.message;
 
-  const issueStep = openIssue(
-    deps,
-    alarm,
-    { key, occurrence: occ.record.occurrence, requestId: ctx.requestId },
-    lines,
-  );
+  const issueStep = openIssue(deps, alarm, at, lines);
   // The same user listed twice gets one DM: the step is named by who they are.
   const dmSteps = mapSettled(alarm.users, deps.config.broadcastConcurrency, (user) => {
     const to = user.slackId || undefined;
@@ -63,15 +62,21 @@ export async function routeBroadcast(
   }
   throwIfAnyFailed([issue, ...dmResults]);
 
+  // The names that did not fit the issue's body, then the refused DMs, each in comments that fit.
+  await commentInParts(deps, key, `${o}:notified`, delivery.issue!, rest, ', ', (part, p) =>
+    [
+      `**Notified, continued (${p.from + names.length - rest.length}–${p.to + names.length - rest.length} of ${names.length}):**`,
+      fence(part.join(', ')),
+    ].join('\n'),
+  );
   const failed = delivery.dms.filter((d) => d.failed);
   if (failed.length > 0) {
-    const list = failed.map((d) => `- ${code(d.to)}: ${code(d.failed ?? '')}`).join('\n');
-    await commentOnce(
-      deps,
-      key,
-      `${o}:failures`,
-      delivery.issue!,
-      `Dispatch could not DM ${failed.length} of them (${channel} was told):\n${list}`,
+    const list = failed.map((d) => `- ${code(d.to)}: ${code(d.failed ?? '')}`);
+    await commentInParts(deps, key, `${o}:failures`, delivery.issue!, list, '\n', (part, p) =>
+      [
+        `Dispatch could not DM ${failed.length} of them (${channel} was told)${p.parts > 1 ? `, part ${p.part} of ${p.parts}` : ''}:`,
+        ...part,
+      ].join('\n'),
     );
   }
   if (occ.suppressed && !occ.redelivery && delivery.issue) {
@@ -84,4 +89,28 @@ export async function routeBroadcast(
     failed: failed.length,
   });
   return delivery;
+}
+
+/** At most this many names are listed in the issue itself; the rest go to comments. */
+const INLINE_NAMES = 500;
+
+/**
+ * Who was told, for the issue body: as many names as fit GitHub's body limit beside the producer's text (at most
+ * 500), and how many more follow in comments. Returns the lines and the names left for the comments.
+ */
+function notifiedList(
+  alarm: BroadcastAlarm,
+  footer: { key: string; marker: string; requestId: string },
+  names: string[],
+): { lines: string[]; rest: string[] } {
+  const head = `**Notified (${names.length}):**`;
+  const note = `_…and ${names.length} more, listed in the comments below._`;
+  const around = issueBody(alarm, { ...footer, lines: [head, fence(''), note] }).length;
+  // The fence may grow by the longest backtick run in a name (at most a name's length) on both sides.
+  const room = LIMITS.githubIssueBody - around - 2 * (LIMITS.userName + 1);
+  const [first = []] = partsToFit(names.slice(0, INLINE_NAMES), ', ', Math.max(0, room));
+  const rest = names.slice(first.length);
+  const lines = [head, fence(first.join(', ') || '(nobody)')];
+  if (rest.length) lines.push(`_…and ${rest.length} more, listed in the comments below._`);
+  return { lines, rest };
 }

@@ -5,10 +5,11 @@
 import { mapSettled } from '../concurrency.ts';
 import { alarmKey, userIdentity } from '../keys.ts';
 import type { NagAlarm, User } from '../message.ts';
-import { code, mention } from '../render/github.ts';
+import { code, mention, partsToFit } from '../render/github.ts';
 import { noticeDm } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
-import { commentOnce, occurrenceFor } from '../steps.ts';
+import { occurrenceFor } from '../steps.ts';
+import { commentInParts } from './comment-parts.ts';
 import { mayNotify, noteRepeat, withinUserCap } from '../storm.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
@@ -35,7 +36,7 @@ export async function routeNag(
   const issueStep = known
     ? Promise.resolve({ result: known, fresh: false })
     : openIssue(deps, alarm, { key, occurrence: occ.record.occurrence, requestId: ctx.requestId }, [
-        handles.length ? [...new Set(handles)].join(' ') : mention(undefined, deps.config.githubDefaultUser),
+        mentions(handles, deps.config.githubDefaultUser),
       ]);
   // A nag DMs every time, as the original did (the per-user DM cap is the flood guard). Only with the opt-in nag
   // window do repeats inside it skip the DM and just update the issue's note.
@@ -84,7 +85,9 @@ export async function routeNag(
     const lines = failed.map(
       (d) => `Could not DM ${code(d.to)}: ${code(d.failed ?? '')} (${code(channel)} was told).`,
     );
-    await commentOnce(deps, key, `${o}:failed:${ctx.messageId}`, delivery.issue!, lines.join('\n'));
+    await commentInParts(deps, key, `${o}:failed:${ctx.messageId}`, delivery.issue!, lines, '\n', (part) =>
+      part.join('\n'),
+    );
   }
   if (occ.repeat && !occ.redelivery) {
     delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, delivery.issue!, ctx.messageId);
@@ -96,4 +99,16 @@ export async function routeNag(
     repeat: occ.repeat,
   });
   return delivery;
+}
+
+/** Room for mentions on a nag's issue: every user's handle once, as many as fit beside a full producer body. */
+const MENTIONS_BUDGET = 4_000;
+
+/** The users' handles, each once, as many as fit; the default user or team when there are none. */
+function mentions(handles: string[], fallback: string): string {
+  const unique = [...new Set(handles)];
+  if (unique.length === 0) return mention(undefined, fallback);
+  const [first = []] = partsToFit(unique, ' ', MENTIONS_BUDGET);
+  const more = unique.length - first.length;
+  return more ? `${first.join(' ')} _and ${more} more_` : first.join(' ');
 }
