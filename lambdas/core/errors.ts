@@ -40,13 +40,20 @@ export interface AlarmIssue {
   message: string;
 }
 
+/** Problems named in an AlarmValidationError's message (its reason in logs and the dead-letter queue); all are in `issues`. */
+export const ISSUES_IN_MESSAGE = 20;
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 /** An alarm that does not meet MESSAGE-SPEC.md; lists every problem at once. Never retryable. */
 export class AlarmValidationError extends DispatchError {
   override name = 'AlarmValidationError';
   readonly issues: AlarmIssue[];
 
   constructor(issues: AlarmIssue[], code: ErrorCode = 'ALARM_INVALID') {
-    const lines = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+    const shown = issues.slice(0, ISSUES_IN_MESSAGE);
+    const lines = shown.map((i) => cut(i.path ? `${i.path}: ${i.message}` : i.message, 500));
+    if (issues.length > shown.length) lines.push(`and ${issues.length - shown.length} more`);
     const head = issues.length === 1 ? 'alarm rejected' : `alarm rejected (${issues.length} problems)`;
     super(code, `${head}: ${lines.join('; ')}`);
     this.issues = issues;

@@ -70,4 +70,29 @@ describe('log lines of a large alarm (issue 13 item 3)', () => {
     );
     expect(Math.max(...lines.map((l) => Buffer.byteLength(l)))).toBeLessThanOrEqual(MAX_LINE_BYTES);
   });
+
+  it('names the first 20 of 10,000 problems in a rejected alarm and counts the rest; all stay in issues', async () => {
+    // Prepare
+    const { deps, lines } = withJsonLog();
+    const users = Array.from({ length: 10_000 }, () => ({ slackId: 1 }));
+    const body = JSON.stringify({
+      type: 'broadcast',
+      users,
+      body: { github: { title: 't' }, slack: { message: 'm' } },
+    });
+    const huge = JSON.stringify({ type: 'x'.repeat(200_000) });
+    // Act / Assess
+    const rejected = receiveAlarm(deps, { messageId: 'm-bad', body });
+    await expect(rejected).rejects.toMatchObject({
+      message: expect.stringMatching(
+        /^alarm rejected \(10000 problems\): users\[0\]\.slackId: .*; and 9980 more$/,
+      ),
+      issues: expect.arrayContaining([expect.objectContaining({ path: 'users[9999].slackId' })]),
+    });
+    await expect(rejected.catch((e: Error) => e.message.length)).resolves.toBeLessThan(4_000);
+    await expect(
+      receiveAlarm(deps, { messageId: 'm-huge', body: huge }).catch((e: Error) => e.message.length),
+    ).resolves.toBeLessThan(1_000);
+    expect(Math.max(...lines.map((l) => Buffer.byteLength(l)))).toBeLessThanOrEqual(MAX_LINE_BYTES);
+  });
 });
