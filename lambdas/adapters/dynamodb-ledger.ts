@@ -95,7 +95,58 @@ export class DynamoLedger implements Ledger {
     return record;
   }
 
-  async annotate(key: string, occurrence: number, fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt'>>) {
+  async begin(
+    key: string,
+    messageId: string,
+    fields: Partial<Pick<AlarmRecord, 'prompt'>>,
+  ): Promise<'created' | 'exists'> {
+    const now = this.clock.now();
+    const create = this.doc
+      .send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: key,
+            sk: ALARM,
+            occurrence: 1,
+            firstMessageId: messageId,
+            updatedAt: now,
+            expiresAt: this.expiresAt(),
+            ...(fields.prompt ? { prompt: fields.prompt } : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .then(
+        () => 'created' as const,
+        (error: unknown) => {
+          if (error instanceof ConditionalCheckFailedException) return 'exists' as const;
+          throw ledgerError(error);
+        },
+      );
+    const [outcome] = await Promise.all([create, this.remember(key, messageId, 1)]);
+    return outcome;
+  }
+
+  async remember(key: string, messageId: string, occurrence: number): Promise<void> {
+    await this.call(() =>
+      this.doc
+        .send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { pk: key, sk: `msg#${messageId}`, occurrence, expiresAt: this.expiresAt() },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .catch(ignoreConditionFailed),
+    );
+  }
+
+  async annotate(
+    key: string,
+    occurrence: number,
+    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished'>>,
+  ) {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':occ': occurrence, ':now': this.clock.now() };
     const sets = ['updatedAt = :now'];
@@ -164,6 +215,45 @@ export class DynamoLedger implements Ledger {
     return { status: 'held', until: (item?.leaseUntil as number | undefined) ?? now };
   }
 
+  async settle(key: string, step: string, result: object, owner: string): Promise<StepClaim> {
+    const now = this.clock.now();
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: `step#${step}` },
+          UpdateExpression:
+            'SET #state = :done, #result = :result, #owner = :owner, expiresAt = :ttl REMOVE leaseUntil',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #state = :released OR (#state = :claimed AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner', '#result': 'result' },
+          ExpressionAttributeValues: {
+            ':done': 'done',
+            ':claimed': 'claimed',
+            ':released': 'released',
+            ':result': result,
+            ':owner': owner,
+            ':now': now,
+            ':ttl': this.expiresAt(),
+          },
+        }),
+      );
+      return { status: 'won', reconcile: false };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw ledgerError(error);
+    }
+    const out = await this.call(() =>
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
+      ),
+    );
+    const item = out.Item;
+    // Our own write, applied once and then retried by the SDK after a lost answer.
+    if (item?.state === 'done' && item.owner === owner) return { status: 'won', reconcile: false };
+    if (item?.state === 'done') return { status: 'done', result: (item.result as object | undefined) ?? {} };
+    return { status: 'held', until: (item?.leaseUntil as number | undefined) ?? now };
+  }
+
   async complete(key: string, step: string, result: object): Promise<void> {
     await this.call(() =>
       this.doc.send(
@@ -203,15 +293,15 @@ export class DynamoLedger implements Ledger {
     }
   }
 
-  async increment(key: string, counter: string): Promise<number> {
+  async increment(key: string, counter: string, by = 1): Promise<number> {
     const out = await this.call(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: key, sk: `counter#${counter}` },
-          UpdateExpression: 'ADD #value :one SET expiresAt = :ttl',
+          UpdateExpression: 'ADD #value :by SET expiresAt = :ttl',
           ExpressionAttributeNames: { '#value': 'value' },
-          ExpressionAttributeValues: { ':one': 1, ':ttl': this.expiresAt() },
+          ExpressionAttributeValues: { ':by': by, ':ttl': this.expiresAt() },
           ReturnValues: 'UPDATED_NEW',
         }),
       ),
@@ -320,7 +410,7 @@ export class DynamoLedger implements Ledger {
           TableName: this.table,
           Key: { pk: key, sk: ALARM },
           UpdateExpression:
-            'SET occurrence = :next, firstMessageId = :mid, updatedAt = :now, expiresAt = :ttl REMOVE issue, prompt',
+            'SET occurrence = :next, firstMessageId = :mid, updatedAt = :now, expiresAt = :ttl REMOVE issue, prompt, finished',
           ConditionExpression: 'occurrence = :from',
           ExpressionAttributeValues: {
             ':from': from,
@@ -381,6 +471,7 @@ function toRecord(item: Record<string, unknown>): AlarmRecord {
     firstMessageId: item.firstMessageId as string,
     issue: item.issue as AlarmRecord['issue'],
     prompt: item.prompt as AlarmRecord['prompt'],
+    finished: item.finished as boolean | undefined,
     updatedAt: item.updatedAt as number,
   };
 }

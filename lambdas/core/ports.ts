@@ -111,6 +111,8 @@ export interface AlarmRecord {
   issue?: IssueRef | undefined;
   /** What the triage needs to answer a prompt: who may answer, where to escalate. */
   prompt?: PromptRecord | undefined;
+  /** Every step of the occurrence is done: a repeat only counts, and touches no step. */
+  finished?: boolean | undefined;
   updatedAt: number;
 }
 
@@ -148,11 +150,22 @@ export interface Ledger {
    * when `startNext` is set and the stored occurrence is still `n` (conditional write). Returns the record after.
    */
   join(key: string, messageId: string, startNext?: { from: number }): Promise<AlarmRecord>;
-  /** Records facts about the current occurrence (issue, prompt). */
+  /**
+   * Starts occurrence 1 of a key never seen, with its first facts, and remembers the message: one round trip (a
+   * conditional create and a put, in parallel). `exists` when another attempt created the record first.
+   */
+  begin(
+    key: string,
+    messageId: string,
+    fields: Partial<Pick<AlarmRecord, 'prompt'>>,
+  ): Promise<'created' | 'exists'>;
+  /** Remembers that `messageId` joined `occurrence` of a known alarm (one write; the record is not touched). */
+  remember(key: string, messageId: string, occurrence: number): Promise<void>;
+  /** Records facts about the current occurrence (issue, prompt, finished). */
   annotate(
     key: string,
     occurrence: number,
-    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt'>>,
+    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished'>>,
   ): Promise<void>;
   /**
    * Conditional claim of one step of one occurrence. `owner` identifies the attempt: a claim repeated by the same
@@ -161,12 +174,17 @@ export interface Ledger {
   claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim>;
   complete(key: string, step: string, result: object): Promise<void>;
   /**
+   * Claims and completes a step in one conditional write, for a step whose work is the record itself (an answer).
+   * `won` when this call recorded `result`; `done` with the first result otherwise; `held` while a claim runs.
+   */
+  settle(key: string, step: string, result: object, owner: string): Promise<StepClaim>;
+  /**
    * Storm control. Takes the time slot `slot` of `key` for `owner`: true when it was free (never taken, or taken
    * more than `windowMs` ago) or is already this owner's; false while another owner holds it.
    */
   takeSlot(key: string, slot: string, windowMs: number, owner: string): Promise<boolean>;
-  /** Adds one to a counter and returns its new value. */
-  increment(key: string, counter: string): Promise<number>;
+  /** Adds `by` (default 1; -1 undoes a count) to a counter and returns its new value. */
+  increment(key: string, counter: string, by?: number): Promise<number>;
   /** Adds one to a counter only while it is below `limit`; false once the limit is reached. */
   incrementBelow(key: string, counter: string, limit: number): Promise<boolean>;
   /** Appends to a list (kept to its first `max` entries) and returns how many were appended in all. */

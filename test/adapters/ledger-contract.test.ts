@@ -183,3 +183,104 @@ describe.each(implementations)('ledger contract: %s', (_name, make) => {
     expect(second?.issue).toBeUndefined();
   });
 });
+
+describe.each(implementations)('ledger contract, one-round-trip writes (issue 14): %s', (_name, make) => {
+  it('begins occurrence 1 of a new key with its prompt and remembers the message', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    const prompt = {
+      slackUserId: 'U1',
+      severity: 'critical' as const,
+      summary: 's',
+      message: 'm',
+      yesLabel: 'y',
+      noLabel: 'n',
+    };
+    // Act
+    const outcome = await ledger.begin('k', 'm1', { prompt });
+    const after = await ledger.lookup('k', 'm1');
+    // Assess
+    expect(outcome).toBe('created');
+    expect(after.record).toMatchObject({ key: 'k', occurrence: 1, firstMessageId: 'm1', prompt });
+    expect(after.seenIn).toBe(1);
+  });
+
+  it('lets exactly one of many concurrent beginnings create the record; the first facts stay', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    // Act
+    const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => ledger.begin('k', `m${i}`, {})));
+    // Assess
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
+    const record = await ledger.get('k');
+    expect(record?.occurrence).toBe(1);
+    expect(outcomes[Number(record!.firstMessageId.slice(1))]).toBe('created');
+    for (let i = 0; i < 6; i++) expect((await ledger.lookup('k', `m${i}`)).seenIn).toBe(1);
+  });
+
+  it('remembers a repeat without touching the record, and keeps the first occurrence a message joined', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.begin('k', 'm1', {});
+    await ledger.annotate('k', 1, { finished: true });
+    // Act
+    await ledger.remember('k', 'm2', 1);
+    await ledger.remember('k', 'm2', 2);
+    // Assess
+    expect((await ledger.lookup('k', 'm2')).seenIn).toBe(1);
+    expect(await ledger.get('k')).toMatchObject({ firstMessageId: 'm1', finished: true });
+  });
+
+  it('forgets that an occurrence was finished when the next one starts', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.begin('k', 'm1', {});
+    await ledger.annotate('k', 1, { finished: true });
+    // Act
+    const next = await ledger.join('k', 'm2', { from: 1 });
+    // Assess
+    expect(next.occurrence).toBe(2);
+    expect(next.finished).toBeFalsy();
+  });
+
+  it('settles a step in one write: the first result wins, the same owner’s repeat still wins', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    // Act
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((owner) => ledger.settle('k', 'o1:answer', { answer: owner }, owner)),
+    );
+    const winner = ['a', 'b', 'c'][results.findIndex((r) => r.status === 'won')]!;
+    const again = await ledger.settle('k', 'o1:answer', { answer: winner }, winner);
+    const claim = await ledger.claim('k', 'o1:answer', 60_000, 'd');
+    // Assess
+    expect(results.filter((r) => r.status === 'won')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'done')).toEqual([
+      { status: 'done', result: { answer: winner } },
+      { status: 'done', result: { answer: winner } },
+    ]);
+    expect(again.status).toBe('won');
+    expect(claim).toEqual({ status: 'done', result: { answer: winner } });
+  });
+
+  it('does not settle a step another attempt holds', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.claim('k', 's', 60_000, 'a');
+    // Act
+    const settled = await ledger.settle('k', 's', { x: 1 }, 'b');
+    // Assess
+    expect(settled.status).toBe('held');
+  });
+
+  it('undoes a count', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.increment('k', 'c');
+    await ledger.increment('k', 'c');
+    // Act
+    const value = await ledger.increment('k', 'c', -1);
+    // Assess
+    expect(value).toBe(1);
+  });
+});

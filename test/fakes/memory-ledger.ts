@@ -41,7 +41,33 @@ export class MemoryLedger implements Ledger {
     return this.copy(record)!;
   }
 
-  async annotate(key: string, occurrence: number, fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt'>>) {
+  async begin(
+    key: string,
+    messageId: string,
+    fields: Partial<Pick<AlarmRecord, 'prompt'>>,
+  ): Promise<'created' | 'exists'> {
+    await this.remember(key, messageId, 1);
+    if (this.alarms.has(key)) return 'exists';
+    this.alarms.set(key, {
+      key,
+      occurrence: 1,
+      firstMessageId: messageId,
+      updatedAt: this.clock.now(),
+      ...structuredClone(fields),
+    });
+    return 'created';
+  }
+
+  async remember(key: string, messageId: string, occurrence: number): Promise<void> {
+    const m = `${key}|${messageId}`;
+    if (!this.messages.has(m)) this.messages.set(m, occurrence);
+  }
+
+  async annotate(
+    key: string,
+    occurrence: number,
+    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished'>>,
+  ) {
     const record = this.alarms.get(key);
     if (record?.occurrence === occurrence) this.alarms.set(key, { ...record, ...structuredClone(fields) });
   }
@@ -64,6 +90,20 @@ export class MemoryLedger implements Ledger {
     return { status: 'won', reconcile: existing !== undefined };
   }
 
+  async settle(key: string, step: string, result: object, owner: string): Promise<StepClaim> {
+    const id = `${key}|${step}`;
+    const existing = this.steps.get(id);
+    if (existing?.state === 'done') {
+      return existing.owner === owner
+        ? { status: 'won', reconcile: false }
+        : { status: 'done', result: structuredClone(existing.result!) };
+    }
+    if (existing?.state === 'claimed' && existing.leaseUntil! > this.clock.now())
+      return { status: 'held', until: existing.leaseUntil! };
+    this.steps.set(id, { state: 'done', result: structuredClone(result), owner });
+    return { status: 'won', reconcile: false };
+  }
+
   async complete(key: string, step: string, result: object): Promise<void> {
     this.steps.set(`${key}|${step}`, { state: 'done', result: structuredClone(result) });
   }
@@ -81,9 +121,9 @@ export class MemoryLedger implements Ledger {
     return true;
   }
 
-  async increment(key: string, counter: string): Promise<number> {
+  async increment(key: string, counter: string, by = 1): Promise<number> {
     const id = `${key}|${counter}`;
-    const value = (this.counters.get(id) ?? 0) + 1;
+    const value = (this.counters.get(id) ?? 0) + by;
     this.counters.set(id, value);
     return value;
   }
