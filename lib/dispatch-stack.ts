@@ -58,7 +58,12 @@ export class DispatchStack extends Stack {
     grantSecrets(this.incoming.fn.role, ssmPrefix, vendorSecrets, config.ssmKmsKeyArn);
     grantSecrets(this.triage.worker.role, ssmPrefix, vendorSecrets, config.ssmKmsKeyArn);
     grantSecrets(this.triage.fn.role, ssmPrefix, [SECRET.slackSigningSecret], config.ssmKmsKeyArn);
-    for (const fn of [this.incoming.fn, this.triage.fn, this.triage.worker]) this.ledger.grantLedger(fn.role);
+    // What each function's code does with the ledger (test/infra/iam-as-used.test.ts derives it from the code):
+    // the incoming function looks alarms up by message (BatchGetItem) and records them (PutItem); the triage
+    // function and the worker read records and claim, complete or release steps.
+    this.ledger.grantLedger(this.incoming.fn.role, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']);
+    for (const fn of [this.triage.fn, this.triage.worker])
+      this.ledger.grantLedger(fn.role, ['GetItem', 'UpdateItem']);
 
     this.timers = new PromptTimers(this, 'PromptTimers', {
       groupName: `dispatch-${props.envName}`,

@@ -5,6 +5,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { LEDGER_KEY } from '../../lambdas/adapters/ledger-table.ts';
 
+/**
+ * The ledger's item operations (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Operations_Amazon_DynamoDB.html);
+ * a function is granted those its code performs (test/infra/iam-as-used.test.ts checks it).
+ */
+export type LedgerOperation = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem';
+
 export class Ledger extends Construct {
   readonly table: dynamodb.Table;
 
@@ -21,12 +27,12 @@ export class Ledger extends Construct {
     });
   }
 
-  /** The item operations the ledger adapter performs, and nothing else (no scans, no deletes). */
-  grantLedger(role: iam.IRole): void {
+  /** The given item operations on the table, and nothing else (no scans, no deletes). */
+  grantLedger(role: iam.IRole, operations: readonly LedgerOperation[]): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'Ledger',
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        actions: operations.map((o) => `dynamodb:${o}`),
         resources: [this.table.tableArn],
       }),
     );

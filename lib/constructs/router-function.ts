@@ -50,9 +50,12 @@ function bundledCode(entry: string): lambda.Code {
 export class RouterFunction extends Construct {
   readonly fn: lambda.Function;
   readonly role: iam.Role;
+  /** The handler module, from the project root (test/infra/iam-as-used.test.ts reads what its code sends). */
+  readonly entry: string;
 
   constructor(scope: Construct, id: string, props: RouterFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,

@@ -1,4 +1,7 @@
-/** Lets a function read exactly the SSM parameters it needs, and decrypt them with the key they use. */
+/**
+ * Lets a function read exactly the SSM parameters it needs, and decrypt them with the key they use. The secrets
+ * adapter reads them in one GetParameters call (lambdas/adapters/ssm-secrets.ts), so that is the one action.
+ */
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
@@ -15,7 +18,7 @@ export function grantSecrets(role: iam.IRole, prefix: string, names: string[], k
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'ReadOwnSecrets',
-      actions: ['ssm:GetParameters', 'ssm:GetParameter'],
+      actions: ['ssm:GetParameters'],
       resources: names.map((n) => parameterArn(stack, prefix, n)),
     }),
   );
