@@ -15,6 +15,8 @@ export interface Secrets {
 export class SsmSecrets implements Secrets {
   private cache = new Map<string, { value: string; until: number }>();
   private inflight: Promise<void> | undefined;
+  /** Why the prefetch failed; thrown once, by the next `get`, so the invocation reports it. */
+  private prefetchFailure: { error: unknown } | undefined;
 
   constructor(
     private readonly ssm: SSMClient,
@@ -26,9 +28,25 @@ export class SsmSecrets implements Secrets {
     return `${this.options.prefix.replace(/\/$/, '')}/${name}`;
   }
 
+  /**
+   * Starts loading every secret of the function now (during Lambda's init, beside the rest of the cold start), so
+   * the first invocation does not wait for SSM. A failure is not thrown here: the next `get` throws it.
+   */
+  prefetch(): void {
+    this.inflight ??= this.load(this.options.names)
+      .catch((error: unknown) => void (this.prefetchFailure = { error }))
+      .finally(() => (this.inflight = undefined));
+  }
+
   async get(name: string): Promise<string> {
     const hit = this.cache.get(name);
     if (hit && hit.until > this.clock.now()) return hit.value;
+    if (this.inflight) await this.inflight;
+    const failure = this.prefetchFailure;
+    this.prefetchFailure = undefined;
+    if (failure) throw failure.error;
+    const ready = this.cache.get(name);
+    if (ready && ready.until > this.clock.now()) return ready.value;
     this.inflight ??= this.load([...new Set([...this.options.names, name])]).finally(
       () => (this.inflight = undefined),
     );

@@ -2,6 +2,7 @@
 import { DispatchError } from '../core/errors.ts';
 import { receiveAlarm } from '../core/receive.ts';
 import type { RouteDeps, RouteReport } from '../core/route.ts';
+import { depsAtColdStart } from '../shared/cold-start.ts';
 import { parseEnv } from '../shared/env.ts';
 import { stopBy, type InvocationContext } from '../shared/invocation.ts';
 import { buildRouteDeps } from '../shared/wiring.ts';
@@ -32,8 +33,7 @@ export function createHandler(getDeps: () => RouteDeps) {
   };
 }
 
-let deps: RouteDeps | undefined;
 /** Config is validated at cold start; a missing value fails the init with its name. */
 const env = process.env.AWS_LAMBDA_FUNCTION_NAME ? parseEnv(process.env) : undefined;
 
-export const handler = createHandler(() => (deps ??= buildRouteDeps(env ?? parseEnv(process.env))));
+export const handler = createHandler(depsAtColdStart((p) => buildRouteDeps(env ?? parseEnv(process.env), p)));

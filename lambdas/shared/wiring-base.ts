@@ -22,6 +22,8 @@ export interface Platform {
   source?: Record<string, string | undefined>;
   /** Where log and metric lines go (stdout by default). */
   write?: (line: string) => void;
+  /** Start reading the secrets from SSM as soon as they are built (Lambda's init), not at their first use. */
+  prefetchSecrets?: boolean;
 }
 
 /** AWS clients fail fast and retry a little; the Lambda retry is the long retry. */
@@ -33,10 +35,12 @@ export const AWS_CLIENT_OPTIONS = {
 export function buildSecrets(env: Env, secretNames: string[], platform: Platform): Secrets {
   if (platform.secrets) return platform.secrets;
   if (env.DISPATCH_SSM_PREFIX) {
-    return new SsmSecrets(new SSMClient(AWS_CLIENT_OPTIONS), platform.clock ?? systemClock, {
+    const secrets = new SsmSecrets(new SSMClient(AWS_CLIENT_OPTIONS), platform.clock ?? systemClock, {
       prefix: env.DISPATCH_SSM_PREFIX,
       names: secretNames,
     });
+    if (platform.prefetchSecrets) secrets.prefetch();
+    return secrets;
   }
   const source = platform.source ?? process.env;
   return new EnvSecrets(

@@ -1,5 +1,6 @@
 /** API Gateway (HTTP API) triage function: raw request -> verify -> triage(deps, click) -> HTTP response. */
 import { triage, type TriageDeps } from '../core/triage.ts';
+import { depsAtColdStart } from '../shared/cold-start.ts';
 import { toHttpFailure } from '../shared/http-errors.ts';
 import { header } from '../shared/slack-signature.ts';
 import { buildTriageDeps } from '../shared/wiring-triage.ts';
@@ -36,5 +37,4 @@ export function createTriageHandler(getDeps: () => TriageHttpDeps) {
   };
 }
 
-let deps: TriageHttpDeps | undefined;
-export const handler = createTriageHandler(() => (deps ??= buildTriageDeps(process.env)));
+export const handler = createTriageHandler(depsAtColdStart((p) => buildTriageDeps(process.env, p)));

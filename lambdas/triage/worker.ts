@@ -1,6 +1,7 @@
 /** Triage worker: invoked asynchronously with one TriageJob; carries out the answer or the notice. */
 import { DispatchError } from '../core/errors.ts';
 import { runTriageJob, type TriageWorkDeps } from '../core/triage-work.ts';
+import { depsAtColdStart } from '../shared/cold-start.ts';
 import { stopBy, type InvocationContext } from '../shared/invocation.ts';
 import { buildTriageWorkDeps } from '../shared/wiring.ts';
 import { TriageJobSchema } from './job-schema.ts';
@@ -15,5 +16,4 @@ export function createWorkerHandler(getDeps: () => TriageWorkDeps) {
   };
 }
 
-let deps: TriageWorkDeps | undefined;
-export const handler = createWorkerHandler(() => (deps ??= buildTriageWorkDeps(process.env)));
+export const handler = createWorkerHandler(depsAtColdStart((p) => buildTriageWorkDeps(process.env, p)));
