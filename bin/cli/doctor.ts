@@ -6,6 +6,9 @@
  *               tokens, so the app ID comes from bots.info with the bot_id auth.test reports
  *               (https://api.slack.com/methods/bots.info, which needs users:read; when that scope is missing the
  *               operator is told where to copy the App ID instead). Both are compared with slack.teamId/appId.
+ *               The token's scopes (auth.test's X-OAuth-Scopes response header) are compared with SLACK_SCOPES, the
+ *               ones the manifest asks for. conversations.history with limit=1 on slack.defaultChannel checks the bot
+ *               is a member there (a bot token reads only conversations it is in, and needs no further scope).
  *   GitHub:     GET /user, then GET /repos/{owner}/{defaultRepo} (can the token see the default repository?)
  *   PagerDuty:  REST mode, GET /services/{id} with the API token; Events mode, the routing key's shape
  *               (the Events API has no read-only check)
@@ -20,13 +23,15 @@ import { environmentConfig, type EnvironmentConfig } from '../../lib/config.ts';
 import { parseArgs } from './args.ts';
 import { explainAwsError } from './aws-errors.ts';
 import type { CliIo } from './io.ts';
+import { SLACK_OPTIONAL_SCOPES, SLACK_SCOPES } from './slack-scopes.ts';
 
 export const doctorHelp = `Usage: dispatch doctor --env NAME [--region REGION]
 
 Checks the environment NAME from cdk.json: each SSM parameter exists, the Slack bot token,
 the GitHub token (and its access to the default repository) and the PagerDuty credentials work.
 Prints the Slack team and app IDs the bot token belongs to, and says when slack.teamId or
-slack.appId differ from them.
+slack.appId differ from them. Names each Slack scope the token lacks, and says when the bot
+is not a member of slack.defaultChannel.
 Sends nothing to anyone. Exits 1 and says what to fix when a check fails.
 
 Example:
@@ -44,7 +49,7 @@ const TIMEOUT = 5_000;
 async function getJson(url: string, headers: Record<string, string>, init: RequestInit = {}) {
   const res = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(TIMEOUT) });
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  return { status: res.status, body };
+  return { status: res.status, body, headers: res.headers };
 }
 
 /** A token fetch would refuse with an error that quotes it: reported by name, without the value. */
@@ -63,8 +68,11 @@ export async function checkSlack(token: string, config: EnvironmentConfig): Prom
   if (unusable) return [unusable];
   const auth = { authorization: `Bearer ${token}` };
   let body: Record<string, unknown>;
+  let scopes: string | null;
   try {
-    ({ body } = await getJson(`${base}auth.test`, auth, { method: 'POST' }));
+    const answer = await getJson(`${base}auth.test`, auth, { method: 'POST' });
+    body = answer.body;
+    scopes = answer.headers.get('x-oauth-scopes');
   } catch (error) {
     return [{ ok: false, line: `Slack unreachable at ${base}: ${(error as Error).message}` }];
   }
@@ -89,6 +97,9 @@ export async function checkSlack(token: string, config: EnvironmentConfig): Prom
     },
   ];
   if (app.note) checks.push({ ok: true, note: true, line: app.note });
+  checks.push(...checkSlackScopes(scopes));
+  const bot = typeof body.user === 'string' ? body.user : 'Dispatch';
+  checks.push(await checkDefaultChannel(base, auth, config.slack.defaultChannel, bot));
   const { teamId, appId } = config.slack;
   const problems: Check[] = [];
   // The triage refuses a click whose team.id / user.team_id / enterprise.id or api_app_id differ from these.
@@ -120,6 +131,95 @@ export async function checkSlack(token: string, config: EnvironmentConfig): Prom
     });
   }
   return checks;
+}
+
+const SCOPE_FIX =
+  'add it under OAuth & Permissions > Bot Token Scopes (or paste the output of `dispatch slack-manifest` into the app’s manifest), then reinstall the app to the workspace, and store its Bot User OAuth Token again if it changed';
+
+/** The token's scopes (the X-OAuth-Scopes header) against the ones Dispatch asks for; a missing one fails. */
+export function checkSlackScopes(header: string | null): Check[] {
+  if (header === null)
+    return [
+      {
+        ok: true,
+        note: true,
+        line: 'Slack did not list the token’s scopes (no X-OAuth-Scopes header): not checked',
+      },
+    ];
+  const granted = new Set(
+    header
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+  const missing = SLACK_SCOPES.filter((s) => !granted.has(s.scope));
+  const checks: Check[] = missing.length
+    ? missing.map((s) => ({
+        ok: false,
+        line: `Slack bot token lacks the ${s.scope} scope (${s.methods.join(', ')}: ${s.why}): ${SCOPE_FIX}`,
+      }))
+    : [
+        {
+          ok: true,
+          line: `Slack bot token has the scopes Dispatch asks for (${SLACK_SCOPES.map((s) => s.scope).join(', ')})`,
+        },
+      ];
+  const known = new Set([...SLACK_SCOPES, ...SLACK_OPTIONAL_SCOPES].map((s) => s.scope));
+  const extra = [...granted].filter((s) => !known.has(s));
+  if (extra.length)
+    checks.push({
+      ok: true,
+      note: true,
+      line: `the token also has ${extra.join(', ')}, which Dispatch does not use: remove ${extra.length > 1 ? 'them' : 'it'} from the app and reinstall it`,
+    });
+  return checks;
+}
+
+/**
+ * Whether the bot is a member of slack.defaultChannel, where fallbacks and failed-DM notices go: Dispatch does not ask
+ * for chat:write.public, and a bot token reads the history of a conversation it is a member of only
+ * (https://api.slack.com/methods/conversations.history), so a one-message read answers `not_in_channel` otherwise.
+ */
+export async function checkDefaultChannel(
+  base: string,
+  auth: Record<string, string>,
+  channel: string,
+  bot: string,
+): Promise<Check> {
+  const name = `slack.defaultChannel ${channel}`;
+  const invite = `invite the bot there (/invite @${bot} in the channel)`;
+  try {
+    const { body } = await getJson(
+      `${base}conversations.history?channel=${encodeURIComponent(channel)}&limit=1`,
+      auth,
+    );
+    if (body.ok === true) return { ok: true, line: `Slack bot is a member of ${name}` };
+    switch (body.error) {
+      case 'not_in_channel':
+        return {
+          ok: false,
+          line: `Slack bot is not a member of ${name}, so fallbacks and failed-DM notices cannot go there: ${invite}`,
+        };
+      case 'channel_not_found':
+        return {
+          ok: false,
+          line: `${name} was not found: check the channel ID; a private channel is found only once you ${invite}`,
+        };
+      case 'missing_scope':
+        return {
+          ok: true,
+          note: true,
+          line: `membership of ${name} not checked: conversations.history needs ${String(body.needed ?? 'channels:history or groups:history')}`,
+        };
+      default:
+        return {
+          ok: false,
+          line: `Slack could not read ${name} (conversations.history: ${String(body.error)})`,
+        };
+    }
+  } catch (error) {
+    return { ok: false, line: `Slack unreachable while checking ${name}: ${(error as Error).message}` };
+  }
 }
 
 /** The app's ID: auth.test's `app_id` when it gives one, else bots.info's `bot.app_id` for auth.test's `bot_id`. */

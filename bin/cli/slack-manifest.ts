@@ -1,18 +1,18 @@
 /**
  * `dispatch slack-manifest --url TRIAGE_URL`: the Slack app manifest Dispatch needs, to paste into
- * https://api.slack.com/apps?new_app=1 ("From an app manifest"). Scopes, and why:
- *   chat:write  post DMs and update them (buttons replaced by the outcome)
- *   im:write    open the DM channel with a user (conversations.open), to find a message after a crash
- *   im:history  read the app's recent DMs (conversations.history), likewise
+ * https://api.slack.com/apps?new_app=1 ("From an app manifest"). The bot scopes, each with the methods that need it,
+ * are SLACK_SCOPES (slack-scopes.ts); no `chat:write.public`: the bot is invited to the default channel.
  * Manifest reference: https://api.slack.com/reference/manifests
  */
 import { parseArgs } from './args.ts';
 import type { CliIo } from './io.ts';
+import { SLACK_SCOPES } from './slack-scopes.ts';
 
 export const slackManifestHelp = `Usage: dispatch slack-manifest --url TRIAGE_URL [--name NAME]
 
 Prints the Slack app manifest (JSON) with the scopes and the interactivity URL Dispatch needs.
-Paste it at https://api.slack.com/apps?new_app=1 > "From an app manifest", then install the app.
+Paste it at https://api.slack.com/apps?new_app=1 > "From an app manifest", then install the app
+and invite the bot to slack.defaultChannel (/invite @NAME in the channel).
 
 Example:
   npx dispatch slack-manifest --url https://abc123.execute-api.eu-west-1.amazonaws.com/slack/interactions`;
@@ -28,7 +28,7 @@ export function slackManifest(url: string, name = 'Dispatch'): Record<string, un
       bot_user: { display_name: name, always_online: true },
       app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: true },
     },
-    oauth_config: { scopes: { bot: ['chat:write', 'im:write', 'im:history'] } },
+    oauth_config: { scopes: { bot: SLACK_SCOPES.map((s) => s.scope) } },
     settings: {
       interactivity: { is_enabled: true, request_url: url },
       org_deploy_enabled: false,

@@ -3,9 +3,11 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import nock from 'nock';
+import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../bin/dispatch.ts';
 import { unwrapDeadLetter } from '../../bin/cli/redrive.ts';
+import { SCOPELESS_METHODS, SLACK_OPTIONAL_SCOPES, SLACK_SCOPES } from '../../bin/cli/slack-scopes.ts';
 import { originalExamples } from '../fixtures/alarms/original-readme.ts';
 import { fakeIo } from '../helpers/cli-io.ts';
 import { useNock } from '../helpers/nock.ts';
@@ -23,6 +25,8 @@ beforeEach(() => {
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:Dispatch-prod-Alarms';
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/Dispatch-prod-DeadLetters';
+/** The scopes of a bot token installed from Dispatch's manifest, as Slack lists them in X-OAuth-Scopes. */
+const ALL_SCOPES = 'chat:write,im:write,im:history,channels:history,groups:history';
 
 describe('dispatch send', () => {
   it('validates, then publishes the alarm exactly as written', async () => {
@@ -216,8 +220,41 @@ describe('dispatch slack-manifest', () => {
     // Assess
     expect(code).toBe(0);
     const manifest = JSON.parse(stdout.join('\n'));
-    expect(manifest.oauth_config.scopes.bot).toEqual(['chat:write', 'im:write', 'im:history']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(SLACK_SCOPES.map((s) => s.scope));
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: url });
+  });
+
+  it('asks for the scopes of every Slack method the code calls, and posts to the default channel as a member (issue 13)', async () => {
+    // Prepare: the methods the Slack adapter and doctor call, read from their source.
+    const adapter = readFileSync('lambdas/adapters/slack-chat.ts', 'utf8');
+    const doctor = readFileSync('bin/cli/doctor.ts', 'utf8');
+    const called = new Set([
+      ...[...adapter.matchAll(/this\.call\(\s*'([\w.]+)'/g)].map((m) => m[1]!),
+      ...[...doctor.matchAll(/\$\{base\}([a-z]+\.[a-zA-Z]+)/g)].map((m) => m[1]!),
+      ...(adapter.includes('responseUrl') ? ['response_url'] : []),
+    ]);
+    const { io, stdout } = fakeIo();
+    // Act
+    await main(
+      ['slack-manifest', '--url', 'https://abc.execute-api.eu-west-1.amazonaws.com/slack/interactions'],
+      io,
+    );
+    // Assess
+    const requested = JSON.parse(stdout.join('\n')).oauth_config.scopes.bot as string[];
+    expect(requested).toEqual(['chat:write', 'im:write', 'im:history', 'channels:history', 'groups:history']);
+    expect(requested).not.toContain('chat:write.public');
+    expect([...called].sort()).toEqual(
+      expect.arrayContaining([
+        'chat.postMessage',
+        'chat.update',
+        'conversations.open',
+        'conversations.history',
+      ]),
+    );
+    const covered = new Set([...SLACK_SCOPES, ...SLACK_OPTIONAL_SCOPES].flatMap((s) => s.methods));
+    expect([...called].filter((m) => !covered.has(m) && !SCOPELESS_METHODS.includes(m))).toEqual([]);
+    for (const s of [...SLACK_SCOPES, ...SLACK_OPTIONAL_SCOPES])
+      expect(s.doc).toMatch(/^https:\/\/api\.slack\.com\/methods\//);
   });
 
   it('refuses a URL that is not a triage URL', async () => {
@@ -244,7 +281,11 @@ describe('dispatch doctor', () => {
     nock('https://slack.com')
       .post('/api/auth.test')
       .matchHeader('authorization', 'Bearer xoxb-1')
-      .reply(200, { ok: true, team: 'Acme', user_id: 'UBOT' });
+      .reply(200, { ok: true, team: 'Acme', user_id: 'UBOT' }, { 'x-oauth-scopes': ALL_SCOPES })
+      .get('/api/conversations.history')
+      .query({ channel: 'C0123456789', limit: '1' })
+      .matchHeader('authorization', 'Bearer xoxb-1')
+      .reply(200, { ok: true, messages: [] });
     nock('https://api.github.com')
       .get('/user')
       .reply(200, { login: 'dispatch-bot' })
@@ -255,7 +296,11 @@ describe('dispatch doctor', () => {
     const code = await main(['doctor', '--env', 'example'], io);
     // Assess
     expect(code).toBe(0);
-    expect(stdout.filter((l) => l.startsWith('✓'))).toHaveLength(8);
+    expect(stdout.filter((l) => l.startsWith('✓'))).toHaveLength(10);
+    expect(stdout).toContain(
+      '✓ Slack bot token has the scopes Dispatch asks for (chat:write, im:write, im:history, channels:history, groups:history)',
+    );
+    expect(stdout).toContain('✓ Slack bot is a member of slack.defaultChannel C0123456789');
     expect(stdout.at(-1)).toBe('All good.');
   });
 
@@ -317,7 +362,10 @@ describe('dispatch doctor with a GitHub App', () => {
     });
     nock('https://slack.com')
       .post('/api/auth.test')
-      .reply(200, { ok: true, team: 'Acme', team_id: 'T0123ABCD', user_id: 'UBOT', app_id: 'A0123ABCD' });
+      .reply(200, { ok: true, team: 'Acme', team_id: 'T0123ABCD', user_id: 'UBOT', app_id: 'A0123ABCD' })
+      .get('/api/conversations.history')
+      .query({ channel: 'C0987654321', limit: '1' })
+      .reply(200, { ok: true, messages: [] });
     nock('https://ghe.example.com')
       .post('/api/v3/app/installations/7654321/access_tokens')
       .reply(201, { token: 'ghs_1', expires_at: '2099-01-01T00:00:00Z' })
@@ -351,7 +399,10 @@ describe('dispatch doctor: the Slack workspace and app the triage answers (issue
     nock('https://slack.com')
       .post('/api/auth.test')
       .matchHeader('authorization', 'Bearer xoxb-1')
-      .reply(200, { ok: true, team: 'Acme', user_id: 'UBOT', ...body });
+      .reply(200, { ok: true, team: 'Acme', user_id: 'UBOT', ...body })
+      .get('/api/conversations.history')
+      .query(true)
+      .reply(200, { ok: true, messages: [] });
   const slackLine = (stdout: string[]) => stdout.find((l) => l.includes('Slack bot token works'));
 
   it('prints the team ID from auth.test and the app ID from bots.info, to copy into slack.teamId/appId', async () => {
@@ -415,5 +466,77 @@ describe('dispatch doctor: the Slack workspace and app the triage answers (issue
     await main(['doctor', '--env', 'example-rest'], io);
     // Assess
     expect(stdout).toContain('✓ slack.teamId "T0123ABCD" and slack.appId "A0123ABCD" match the bot token');
+  });
+});
+
+describe('dispatch doctor: Slack scopes and the default channel (issue 13)', () => {
+  const parameters = () =>
+    ssm.on(GetParametersCommand).resolves({
+      Parameters: [
+        { Name: '/dispatch/example/slack/bot-token', Value: 'xoxb-1' },
+        { Name: '/dispatch/example/slack/signing-secret', Value: '0123456789abcdef0123456789abcdef' },
+        { Name: '/dispatch/example/pagerduty/routing-key', Value: 'R0123456789abcdef0123456789ABCDE' },
+      ],
+    });
+  const slack = (scopes: string, history: Record<string, unknown>) =>
+    nock('https://slack.com')
+      .post('/api/auth.test')
+      .reply(200, { ok: true, team: 'Acme', user: 'dispatch', user_id: 'UBOT' }, { 'x-oauth-scopes': scopes })
+      .get('/api/conversations.history')
+      .query({ channel: 'C0123456789', limit: '1' })
+      .matchHeader('authorization', 'Bearer xoxb-1')
+      .reply(200, history);
+  const slackLines = (stdout: string[]) => stdout.filter((l) => /slack|Slack/.test(l));
+
+  it('names each scope the token lacks, the method that needs it and how to fix it', async () => {
+    // Prepare: installed from the old manifest, before the channel history scopes.
+    parameters();
+    slack('chat:write,im:write,im:history', { ok: true, messages: [] });
+    const { io, stdout } = fakeIo();
+    // Act
+    const code = await main(['doctor', '--env', 'example'], io);
+    // Assess
+    expect(code).toBe(1);
+    const failed = slackLines(stdout).filter((l) => l.startsWith('✗'));
+    expect(failed).toHaveLength(2);
+    expect(failed[0]).toMatch(
+      /^✗ Slack bot token lacks the channels:history scope \(conversations\.history: /,
+    );
+    expect(failed[1]).toMatch(/^✗ Slack bot token lacks the groups:history scope/);
+    for (const line of failed)
+      expect(line).toMatch(/OAuth & Permissions.*dispatch slack-manifest.*reinstall the app/);
+  });
+
+  it('fails when the bot is not a member of the default channel, and says to invite it', async () => {
+    // Prepare
+    parameters();
+    slack(ALL_SCOPES, { ok: false, error: 'not_in_channel' });
+    const { io, stdout } = fakeIo();
+    // Act
+    const code = await main(['doctor', '--env', 'example'], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      '✗ Slack bot is not a member of slack.defaultChannel C0123456789, so fallbacks and failed-DM notices cannot go there: invite the bot there (/invite @dispatch in the channel)',
+    );
+    expect(stdout).toContain(
+      '✓ Slack bot token has the scopes Dispatch asks for (chat:write, im:write, im:history, channels:history, groups:history)',
+    );
+  });
+
+  it('says a channel it cannot see was not found, and notes scopes Dispatch does not use without failing', async () => {
+    // Prepare
+    parameters();
+    slack(`${ALL_SCOPES},users:read,chat:write.public`, { ok: false, error: 'channel_not_found' });
+    const { io, stdout } = fakeIo();
+    // Act
+    await main(['doctor', '--env', 'example'], io);
+    // Assess
+    expect(slackLines(stdout).filter((l) => l.startsWith('✗'))).toEqual([
+      '✗ slack.defaultChannel C0123456789 was not found: check the channel ID; a private channel is found only once you invite the bot there (/invite @dispatch in the channel)',
+    ]);
+    expect(stdout).toContain(
+      '  the token also has chat:write.public, which Dispatch does not use: remove it from the app and reinstall it',
+    );
   });
 });
