@@ -1,7 +1,7 @@
 /** One Dispatch environment: alarm topic and router, triage API and worker, ledger, monitoring. */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { SECRET } from '../lambdas/shared/env.ts';
+import { SECRET, pagerdutySecrets } from '../lambdas/shared/env.ts';
 import type { EnvironmentConfig } from './config.ts';
 import { Incoming } from './constructs/incoming.ts';
 import { Ledger } from './constructs/ledger.ts';
@@ -51,10 +51,9 @@ export class DispatchStack extends Stack {
       dlqRetentionDays: config.dlqRetentionDays,
     });
 
-    const pagerSecret =
-      config.pagerduty.mode === 'rest' ? SECRET.pagerdutyApiToken : SECRET.pagerdutyRoutingKey;
     const githubSecret = config.github.app ? SECRET.githubAppPrivateKey : SECRET.githubToken;
-    const vendorSecrets = [SECRET.slackBotToken, githubSecret, pagerSecret];
+    // In Events mode the PagerDuty API token is optional and read when stored (lambdas/shared/wiring-base.ts).
+    const vendorSecrets = [SECRET.slackBotToken, githubSecret, ...pagerdutySecrets(config.pagerduty.mode)];
     grantSecrets(this.incoming.fn.role, ssmPrefix, vendorSecrets, config.ssmKmsKeyArn);
     grantSecrets(this.triage.worker.role, ssmPrefix, vendorSecrets, config.ssmKmsKeyArn);
     grantSecrets(this.triage.fn.role, ssmPrefix, [SECRET.slackSigningSecret], config.ssmKmsKeyArn);

@@ -7,10 +7,17 @@
  * - REST: https://developer.pagerduty.com/api-reference/a7d81b0e9200f-create-an-incident — POST /incidents with a
  *   `From` header; `incident_key` deduplicates, and a duplicate answers 400 "Open incident with matching dedup key
  *   already exists", which means the page is already out.
+ *
+ * In Events mode an alarm's service (`body.pagerduty.service`, `pagerDutyServiceId`) is paged through that service's
+ * own routing key: the one the routing-key map names, else the integration key the REST API gives when a token is
+ * stored (pagerduty-services.ts). Without either the default service is paged, and the result's note, the log and
+ * the incident's custom details name the service that was asked for: a page is never held back for want of a key.
  */
 import { VendorError } from '../core/errors.ts';
 import type { Clock, PageRequest, PageResult, Pager } from '../core/ports.ts';
-import { DEFAULT_RETRY, retryAfterMs, withRetry, type RetryPolicy } from './retry.ts';
+import { pagerDutyRequest } from './pagerduty-http.ts';
+import { SERVICE_ID, ServiceKeys, type ServiceKey } from './pagerduty-services.ts';
+import type { RetryPolicy } from './retry.ts';
 import { parseJsonSecret, secretError } from './secret-values.ts';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com';
@@ -29,6 +36,14 @@ export interface EventsPagerOptions extends Common {
    */
   routingKey: () => Promise<string>;
   eventsUrl?: string | undefined;
+  /**
+   * The REST API token (pagerduty/api-token), optional in Events mode: undefined when none is stored. With it, a
+   * service the map does not name is resolved to its Events API v2 integration key (cached, see ServiceKeys).
+   */
+  apiToken?: (() => Promise<string | undefined>) | undefined;
+  apiUrl?: string | undefined;
+  /** How long a resolved integration key is used before it is asked for again (default 1 hour). */
+  serviceKeyTtlMs?: number | undefined;
 }
 
 export interface RestPagerOptions extends Common {
@@ -40,10 +55,26 @@ export interface RestPagerOptions extends Common {
 }
 
 export class EventsPager implements Pager {
-  constructor(private readonly options: EventsPagerOptions) {}
+  private readonly services: ServiceKeys;
+
+  constructor(private readonly options: EventsPagerOptions) {
+    const apiToken = options.apiToken ?? (async () => undefined);
+    this.services = new ServiceKeys({
+      timeoutMs: options.timeoutMs,
+      clock: options.clock,
+      retry: options.retry,
+      apiToken,
+      apiUrl: options.apiUrl ?? PAGERDUTY_API_URL,
+      keyTtlMs: options.serviceKeyTtlMs,
+    });
+  }
 
   async trigger(page: PageRequest): Promise<PageResult> {
-    const { routingKey, note } = pickRoutingKey(await this.options.routingKey(), page.service);
+    const { routingKey, note } = await pickRoutingKey(
+      await this.options.routingKey(),
+      page.service,
+      (service) => this.services.resolve(service),
+    );
     const url = `${(this.options.eventsUrl ?? PAGERDUTY_EVENTS_URL).replace(/\/$/, '')}/v2/enqueue`;
     const body = {
       routing_key: routingKey,
@@ -53,12 +84,20 @@ export class EventsPager implements Pager {
         summary: page.summary,
         source: 'dispatch',
         severity: page.severity,
-        custom_details: { ...page.details, ...(note ? { dispatchNote: note } : {}) },
+        custom_details: {
+          ...page.details,
+          ...(note ? { dispatchNote: note, dispatchRequestedService: page.service } : {}),
+        },
       },
       links: (page.links ?? []).map((l) => ({ href: l.href, text: l.text ?? l.href })),
       client: 'Dispatch',
     };
-    const res = await send(this.options, 'trigger event', url, { 'Content-Type': 'application/json' }, body);
+    const res = await pagerDutyRequest(this.options, 'trigger event', {
+      method: 'POST',
+      url,
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
     const answer = (await res.json().catch(() => ({}))) as { dedup_key?: string };
     return { dedupKey: answer.dedup_key ?? page.dedupKey, deduplicated: false, note };
   }
@@ -89,7 +128,12 @@ export class RestPager implements Pager {
       },
     };
     try {
-      const res = await send(this.options, 'create incident', url, headers, body);
+      const res = await pagerDutyRequest(this.options, 'create incident', {
+        method: 'POST',
+        url,
+        headers,
+        body,
+      });
       const answer = (await res.json()) as { incident?: { html_url?: string; incident_key?: string } };
       return {
         dedupKey: answer.incident?.incident_key ?? page.dedupKey,
@@ -132,65 +176,35 @@ export function parseRoutingKeys(secret: string): Record<string, string> {
   return keys as Record<string, string>;
 }
 
-function pickRoutingKey(secret: string, service: string | undefined): { routingKey: string; note?: string } {
-  const trimmed = secret.trim();
-  if (!trimmed.startsWith('{')) {
-    return service
-      ? {
-          routingKey: trimmed,
-          note: `service ${service} was asked for; only a default routing key is configured`,
-        }
-      : { routingKey: trimmed };
-  }
-  const keys = parseRoutingKeys(trimmed);
-  if (service && keys[service]) return { routingKey: keys[service] };
-  if (!keys.default) {
-    throw new VendorError(
-      'pagerduty',
-      `no routing key for service ${service ?? '(default)'} and no "default" entry`,
-      {
-        retryable: false,
-      },
-    );
-  }
-  return service
-    ? {
-        routingKey: keys.default,
-        note: `service ${service} has no routing key configured; paged the default service`,
-      }
-    : { routingKey: keys.default };
+/**
+ * The routing key for a page: the map's entry for the service, else the key the REST API resolves, else the default
+ * with a note naming the service asked for and why it was not used.
+ */
+async function pickRoutingKey(
+  secret: string,
+  service: string | undefined,
+  resolve: (service: string) => Promise<ServiceKey>,
+): Promise<{ routingKey: string; note?: string }> {
+  const keys = parseRoutingKeys(secret);
+  if (!service) return { routingKey: defaultKey(keys, service) };
+  // Own entries only: a service named "constructor" must not find Object.prototype's.
+  if (Object.hasOwn(keys, service)) return { routingKey: keys[service]! };
+  const resolved = await resolve(service);
+  if ('routingKey' in resolved) return { routingKey: resolved.routingKey };
+  const named = SERVICE_ID.test(service) ? service : JSON.stringify(service);
+  return {
+    routingKey: defaultKey(keys, service),
+    note: `service ${named} ${resolved.reason}; paged the default service${resolved.fix ? ` (${resolved.fix})` : ''}`,
+  };
 }
 
-async function send(
-  options: Common,
-  what: string,
-  url: string,
-  headers: Record<string, string>,
-  body: unknown,
-) {
-  // Outside the try below: a body JSON.stringify cannot encode is not a connection failure to retry.
-  const payload = JSON.stringify(body);
-  return withRetry(options.clock, options.retry ?? DEFAULT_RETRY, async () => {
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: payload,
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-    } catch (error) {
-      throw new VendorError('pagerduty', `${what} did not complete: ${(error as Error).message}`, {
-        cause: error,
-        retryable: true,
-      });
-    }
-    if (res.ok) return res;
-    const text = (await res.text().catch(() => '')).slice(0, 500);
-    throw new VendorError('pagerduty', `${what} answered HTTP ${res.status}: ${text}`, {
-      retryable: res.status === 429 || res.status >= 500 || res.status === 408,
-      status: res.status,
-      retryAfterMs: retryAfterMs(res.headers.get('retry-after'), options.clock.now()),
-    });
-  });
+function defaultKey(keys: Record<string, string>, service: string | undefined): string {
+  if (keys.default) return keys.default;
+  throw new VendorError(
+    'pagerduty',
+    `no routing key for service ${service ?? '(default)'} and no "default" entry`,
+    {
+      retryable: false,
+    },
+  );
 }

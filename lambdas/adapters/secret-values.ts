@@ -7,7 +7,7 @@
  * carry a secret into the log, the HTTP answer, the dead-letter reason and a user's DM, so secrets are checked here
  * first and the platform's error is dropped, not kept as a `cause`.
  */
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, DispatchError } from '../core/errors.ts';
 
 export function secretError(name: string, fault: string): ConfigError {
   return new ConfigError(`secret ${name} ${fault} (the value is not shown)`);
@@ -34,6 +34,33 @@ export function headerToken(
   name: string,
 ): () => Promise<string> {
   return async () => headerSecret(name, await secrets.get(name));
+}
+
+/**
+ * Reads an optional secret meant for an HTTP header: undefined when it is not stored (SECRET_MISSING). A miss is
+ * remembered for `missMs` (as long as SsmSecrets keeps a value), so a secret that is not stored costs one SSM call
+ * per instance in that time, not one per use; adding it takes effect within that time, without a deploy.
+ */
+export function optionalHeaderToken(
+  secrets: { get(name: string): Promise<string> },
+  name: string,
+  clock: { now(): number },
+  missMs = 300_000,
+): () => Promise<string | undefined> {
+  let missingUntil = 0;
+  return async () => {
+    if (clock.now() < missingUntil) return undefined;
+    try {
+      const value = await secrets.get(name);
+      if (value.trim() !== '') return headerSecret(name, value);
+      missingUntil = clock.now() + missMs;
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof DispatchError) || error.code !== 'SECRET_MISSING') throw error;
+      missingUntil = clock.now() + missMs;
+      return undefined;
+    }
+  };
 }
 
 /** Parses a secret stored as JSON. On a syntax error only the position is kept from JSON.parse's message. */

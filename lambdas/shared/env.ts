@@ -172,6 +172,22 @@ export const SECRET = {
   pagerdutyApiToken: 'pagerduty/api-token',
 } as const;
 
+/**
+ * The PagerDuty secrets of each mode. `required` must be stored; `optional` is read when it is: in Events mode the
+ * REST API token (read-only is enough) resolves the service an alarm names to its Events API v2 integration key.
+ * Functions that page read, and are granted, both.
+ */
+export const PAGERDUTY_SECRETS: Record<'events' | 'rest', { required: string[]; optional: string[] }> = {
+  events: { required: [SECRET.pagerdutyRoutingKey], optional: [SECRET.pagerdutyApiToken] },
+  rest: { required: [SECRET.pagerdutyApiToken], optional: [] },
+};
+
+/** Every PagerDuty secret a paging function reads in `mode`, the optional ones included. */
+export function pagerdutySecrets(mode: 'events' | 'rest'): string[] {
+  const { required, optional } = PAGERDUTY_SECRETS[mode];
+  return [...required, ...optional];
+}
+
 /** Environment variables the local runner takes secrets from (never set on the deployed functions). */
 export const LOCAL_SECRET_ENV: Record<string, string> = {
   [SECRET.slackBotToken]: 'DISPATCH_SLACK_BOT_TOKEN',

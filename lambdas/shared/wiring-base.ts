@@ -9,7 +9,7 @@ import { EnvSecrets, SsmSecrets, type Secrets } from '../adapters/ssm-secrets.ts
 import type { Clock, Jobs, Log, Timers } from '../core/ports.ts';
 import { NoTimers, SchedulerTimers } from '../adapters/scheduler-timers.ts';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { LOCAL_SECRET_ENV, SECRET, parseEnv, routerConfig, type Env } from './env.ts';
+import { LOCAL_SECRET_ENV, SECRET, pagerdutySecrets, parseEnv, routerConfig, type Env } from './env.ts';
 import { jsonLogger, systemClock } from './logger.ts';
 
 export interface Platform {
@@ -48,8 +48,9 @@ export function buildSecrets(env: Env, secretNames: string[], platform: Platform
   );
 }
 
-function pagerSecret(env: Env): string {
-  return env.DISPATCH_PAGERDUTY_MODE === 'rest' ? SECRET.pagerdutyApiToken : SECRET.pagerdutyRoutingKey;
+/** In Events mode the API token is optional (it resolves an alarm's service); a missing one fails nothing. */
+function pagerSecrets(env: Env): string[] {
+  return pagerdutySecrets(env.DISPATCH_PAGERDUTY_MODE);
 }
 
 function githubSecret(env: Env): string {
@@ -58,9 +59,9 @@ function githubSecret(env: Env): string {
 
 /** Secrets each function reads; the stack grants each function exactly these. */
 export const FUNCTION_SECRETS = {
-  incoming: (env: Env) => [SECRET.slackBotToken, githubSecret(env), pagerSecret(env)],
+  incoming: (env: Env) => [SECRET.slackBotToken, githubSecret(env), ...pagerSecrets(env)],
   triage: () => [SECRET.slackSigningSecret],
-  triageWorker: (env: Env) => [SECRET.slackBotToken, githubSecret(env), pagerSecret(env)],
+  triageWorker: (env: Env) => [SECRET.slackBotToken, githubSecret(env), ...pagerSecrets(env)],
 };
 
 export function basics(env: Env, platform: Platform, service: string) {

@@ -3,7 +3,7 @@ import { GitHubAppToken } from '../adapters/github-app-token.ts';
 import { NoTimers } from '../adapters/scheduler-timers.ts';
 import { GitHubIssues } from '../adapters/github-issues.ts';
 import { EventsPager, RestPager } from '../adapters/pagerduty-pager.ts';
-import { headerToken } from '../adapters/secret-values.ts';
+import { headerToken, optionalHeaderToken } from '../adapters/secret-values.ts';
 import { SlackChat } from '../adapters/slack-chat.ts';
 import type { Secrets } from '../adapters/ssm-secrets.ts';
 import type { Chat, Clock, IssueTracker, Pager } from '../core/ports.ts';
@@ -51,6 +51,9 @@ function buildVendors(env: Env, secrets: Secrets, clock: Clock): Vendors {
           ...common,
           routingKey: () => secrets.get(SECRET.pagerdutyRoutingKey),
           eventsUrl: env.DISPATCH_PAGERDUTY_EVENTS_URL,
+          // Optional: with it, the service an alarm names is paged through its own Events API v2 integration.
+          apiToken: optionalHeaderToken(secrets, SECRET.pagerdutyApiToken, clock),
+          apiUrl: env.DISPATCH_PAGERDUTY_API_URL,
         });
   return {
     chat: new SlackChat({

@@ -184,3 +184,227 @@ describe('RestPager (REST incidents API)', () => {
     await expect(rest().trigger(page)).rejects.toMatchObject({ retryable: false, status: 401 });
   });
 });
+
+describe('EventsPager: the PagerDuty service an alarm names (issue 13)', () => {
+  const TOKEN = 'u+pdReadOnlyToken1';
+  const SERVICE_KEY = 'R1PABC123INTEGRATIONKEY000000000';
+  const withApi = (
+    options: { routingKey?: string; token?: string; clock?: ReturnType<typeof recordingClock> } = {},
+  ) =>
+    new EventsPager({
+      routingKey: async () => options.routingKey ?? 'R0DEFAULT',
+      apiToken: async () => ('token' in options ? options.token : TOKEN),
+      timeoutMs: 300,
+      clock: options.clock ?? recordingClock(),
+    });
+  const service = (integrations: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({
+    service: { id: 'PABC123', type: 'service', name: 'Identity', status: 'active', integrations, ...extra },
+  });
+  const V2 = {
+    id: 'PINT001',
+    type: 'events_api_v2_inbound_integration',
+    name: 'Dispatch',
+    integration_key: SERVICE_KEY,
+  };
+  const EMAIL = {
+    id: 'PINT002',
+    type: 'generic_email_inbound_integration',
+    integration_email: 'identity@acme.pagerduty.com',
+  };
+  /** GET /services/PABC123?include[]=integrations, as the REST API v2 wants it. */
+  const lookup = () =>
+    nock('https://api.pagerduty.com', {
+      reqheaders: {
+        authorization: `Token token=${TOKEN}`,
+        accept: 'application/vnd.pagerduty+json;version=2',
+      },
+    })
+      .get('/services/PABC123')
+      .query({ 'include[]': 'integrations' });
+  const enqueue = (routingKey: string) =>
+    nock('https://events.pagerduty.com')
+      .post('/v2/enqueue', (b) => b.routing_key === routingKey)
+      .reply(202, { status: 'success' });
+  const secretFree = (text: string | undefined) => {
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(SERVICE_KEY);
+  };
+
+  it('resolves the service to its Events API v2 integration key and pages with it', async () => {
+    // Prepare
+    const rest = lookup().reply(200, service([EMAIL, V2]));
+    const event = enqueue(SERVICE_KEY);
+    // Act
+    const result = await withApi().trigger({ ...page, service: 'PABC123' });
+    // Assess
+    expect(rest.isDone() && event.isDone()).toBe(true);
+    expect(result.note).toBeUndefined();
+  });
+
+  it('asks once per service: the next alarm pages with the cached key, until the key is an hour old', async () => {
+    // Prepare
+    const clock = recordingClock();
+    const pager = withApi({ clock });
+    lookup()
+      .once()
+      .reply(200, service([V2]));
+    enqueue(SERVICE_KEY);
+    await pager.trigger({ ...page, service: 'PABC123' });
+    const second = enqueue(SERVICE_KEY);
+    // Act: a second alarm, no REST call (nock would refuse one)
+    await pager.trigger({ ...page, service: 'PABC123' });
+    // Assess
+    expect(second.isDone()).toBe(true);
+    // Act: an hour later the key is asked for again
+    clock.now = () => Date.parse('2026-11-23T10:00:01Z');
+    const again = lookup().reply(200, service([V2]));
+    enqueue(SERVICE_KEY);
+    await pager.trigger({ ...page, service: 'PABC123' });
+    // Assess
+    expect(again.isDone()).toBe(true);
+  });
+
+  it('uses the routing-key map for a service it names, and the REST API for the others', async () => {
+    // Prepare: nock refuses a lookup of PABC123; PSEC is not in the map
+    const pager = withApi({ routingKey: '{"default":"R0","PABC123":"R1FROMTHEMAP"}' });
+    const mapped = enqueue('R1FROMTHEMAP');
+    const rest = nock('https://api.pagerduty.com')
+      .get('/services/PSEC')
+      .query({ 'include[]': 'integrations' })
+      .reply(200, service([{ ...V2, integration_key: 'R2SECURITY' }], { id: 'PSEC' }));
+    const resolved = enqueue('R2SECURITY');
+    // Act
+    const fromMap = await pager.trigger({ ...page, service: 'PABC123' });
+    const fromApi = await pager.trigger({ ...page, service: 'PSEC' });
+    // Assess
+    expect(mapped.isDone() && rest.isDone() && resolved.isDone()).toBe(true);
+    expect([fromMap.note, fromApi.note]).toEqual([undefined, undefined]);
+  });
+
+  it('without an API token pages the default service, naming the service asked for and how to map it', async () => {
+    // Prepare
+    const event = nock('https://events.pagerduty.com')
+      .post(
+        '/v2/enqueue',
+        (b) =>
+          b.routing_key === 'R0DEFAULT' &&
+          b.payload.custom_details.dispatchRequestedService === 'PABC123' &&
+          /PABC123/.test(b.payload.custom_details.dispatchNote),
+      )
+      .reply(202, {});
+    // Act
+    const result = await withApi({ token: undefined }).trigger({ ...page, service: 'PABC123' });
+    // Assess
+    expect(event.isDone()).toBe(true);
+    expect(result.note).toMatch(/service PABC123 has no routing key.*paged the default service/);
+    expect(result.note).toMatch(/pagerduty\/api-token/);
+  });
+
+  it('pages the default service, with a note, when the service has no Events API v2 integration', async () => {
+    // Prepare
+    lookup().reply(200, service([EMAIL]));
+    const event = enqueue('R0DEFAULT');
+    // Act
+    const result = await withApi().trigger({ ...page, service: 'PABC123' });
+    // Assess
+    expect(event.isDone()).toBe(true);
+    expect(result.note).toMatch(/PABC123 has no Events API v2 integration.*paged the default service/);
+  });
+
+  it('pages the default service, with a note, when the service does not exist (404): asked once, not retried', async () => {
+    // Prepare
+    const clock = recordingClock();
+    const pager = withApi({ clock });
+    const rest = lookup()
+      .once()
+      .reply(404, { error: { message: 'Not Found', code: 2100 } });
+    enqueue('R0DEFAULT');
+    enqueue('R0DEFAULT');
+    // Act
+    const first = await pager.trigger({ ...page, service: 'PABC123' });
+    const second = await pager.trigger({ ...page, service: 'PABC123' });
+    // Assess: one request, no backoff, and the miss remembered for the next alarm
+    expect(rest.isDone()).toBe(true);
+    expect(clock.sleeps).toEqual([]);
+    expect(first.note).toMatch(/PABC123 was not found in PagerDuty \(HTTP 404\).*paged the default service/);
+    expect(second.note).toBe(first.note);
+  });
+
+  it('retries a REST 5xx as the adapter does, then pages the default service with a note rather than not at all', async () => {
+    // Prepare
+    const clock = recordingClock();
+    const rest = lookup()
+      .times(3)
+      .reply(503, { error: { message: 'unavailable' } });
+    const event = enqueue('R0DEFAULT');
+    // Act
+    const result = await withApi({ clock }).trigger({ ...page, service: 'PABC123' });
+    // Assess
+    expect(rest.isDone() && event.isDone()).toBe(true);
+    expect(clock.sleeps).toHaveLength(2);
+    expect(result.note).toMatch(/PABC123 could not be looked up \(HTTP 503.*paged the default service/);
+  });
+
+  it('keeps using a known key when refreshing it fails', async () => {
+    // Prepare
+    const clock = recordingClock();
+    const pager = withApi({ clock });
+    lookup().reply(200, service([V2]));
+    enqueue(SERVICE_KEY);
+    await pager.trigger({ ...page, service: 'PABC123' });
+    clock.now = () => Date.parse('2026-11-23T10:00:01Z');
+    lookup().times(3).reply(500, 'oops');
+    const event = enqueue(SERVICE_KEY);
+    // Act
+    const result = await pager.trigger({ ...page, service: 'PABC123' });
+    // Assess
+    expect(event.isDone()).toBe(true);
+    expect(result.note).toBeUndefined();
+  });
+
+  it('does not look up what is not a service ID', async () => {
+    // Prepare
+    const event = enqueue('R0DEFAULT');
+    // Act
+    const result = await withApi().trigger({ ...page, service: '../incidents' });
+    // Assess
+    expect(event.isDone()).toBe(true);
+    expect(result.note).toMatch(/is not a PagerDuty service ID/);
+  });
+
+  it('asks the REST API at DISPATCH_PAGERDUTY_API_URL', async () => {
+    // Prepare
+    const rest = nock('https://api.eu.pagerduty.com')
+      .get('/services/PABC123')
+      .query(true)
+      .reply(200, service([V2]));
+    const event = enqueue(SERVICE_KEY);
+    const pager = new EventsPager({
+      routingKey: async () => 'R0DEFAULT',
+      apiToken: async () => TOKEN,
+      apiUrl: 'https://api.eu.pagerduty.com/',
+      timeoutMs: 300,
+      clock: recordingClock(),
+    });
+    // Act
+    await pager.trigger({ ...page, service: 'PABC123' });
+    // Assess
+    expect(rest.isDone() && event.isDone()).toBe(true);
+  });
+
+  it('never puts the token or an integration key in a note', async () => {
+    // Prepare: PagerDuty refuses the token, then a service answers with a key but is disabled
+    lookup().reply(401, { error: { message: `Token token=${TOKEN} is invalid` } });
+    enqueue('R0DEFAULT');
+    const refused = await withApi().trigger({ ...page, service: 'PABC123' });
+    lookup().reply(200, service([V2], { status: 'disabled' }));
+    enqueue('R0DEFAULT');
+    // Act
+    const disabled = await withApi().trigger({ ...page, service: 'PABC123' });
+    // Assess
+    expect(refused.note).toMatch(/PagerDuty refused the API token \(HTTP 401\)/);
+    expect(disabled.note).toMatch(/PABC123 is disabled/);
+    secretFree(refused.note);
+    secretFree(disabled.note);
+  });
+});

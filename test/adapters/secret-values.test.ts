@@ -8,7 +8,8 @@ import { checkGitHub, checkPagerDuty, checkSlack } from '../../bin/cli/doctor.ts
 import { describe, expect, it } from 'vitest';
 import { appJwt } from '../../lambdas/adapters/github-app-token.ts';
 import { EventsPager, parseRoutingKeys } from '../../lambdas/adapters/pagerduty-pager.ts';
-import { ConfigError } from '../../lambdas/core/errors.ts';
+import { optionalHeaderToken } from '../../lambdas/adapters/secret-values.ts';
+import { ConfigError, DispatchError } from '../../lambdas/core/errors.ts';
 import { receiveAlarm } from '../../lambdas/core/receive.ts';
 import { jsonLogger } from '../../lambdas/shared/logger.ts';
 import { buildRouteDeps } from '../../lambdas/shared/wiring.ts';
@@ -156,6 +157,56 @@ describe('tokens sent in HTTP headers', () => {
     expect(error.message).toMatch(/^secret pagerduty\/api-token contains a line break/);
     expect(leaked(error, TOKEN)).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe('the optional PagerDuty API token in Events mode (issue 13)', () => {
+  const wired = (values: Record<string, string>) =>
+    buildRouteDeps(testEnv({ DISPATCH_LEDGER_TABLE: 'ledger' }), {
+      secrets: { get: async (name) => values[name] ?? '' },
+      write: () => {},
+    });
+  const toDefault = () =>
+    nock('https://events.pagerduty.com')
+      .post('/v2/enqueue', (b) => b.routing_key === 'R0DEFAULT')
+      .reply(202, {});
+
+  it('with a line break: the alarm still pages (the default service), naming the secret and not its value', async () => {
+    // Prepare
+    const token = `${KEY}\nJq4Wm8Xz2Bv6`;
+    const deps = wired({ 'pagerduty/routing-key': 'R0DEFAULT', 'pagerduty/api-token': token });
+    const event = toDefault();
+    // Act
+    const result = await deps.pager.trigger({ ...page, service: 'PABC123' });
+    // Assess
+    expect(event.isDone()).toBe(true);
+    expect(result.note).toMatch(
+      /^service PABC123 could not be looked up: secret pagerduty\/api-token contains a line break/,
+    );
+    expect(leaked(undefined, token, result.note)).toEqual([]);
+  });
+
+  it('not stored: read once, then known to be missing for a while', async () => {
+    // Prepare
+    const asked: string[] = [];
+    const clock = recordingClock();
+    const read = optionalHeaderToken(
+      {
+        get: async (name) => {
+          asked.push(name);
+          throw new DispatchError('SECRET_MISSING', `secret ${name} is not set`);
+        },
+      },
+      'pagerduty/api-token',
+      clock,
+    );
+    // Act
+    const values = [await read(), await read()];
+    clock.now = () => Date.parse('2026-11-23T09:05:01Z');
+    values.push(await read());
+    // Assess
+    expect(values).toEqual([undefined, undefined, undefined]);
+    expect(asked).toEqual(['pagerduty/api-token', 'pagerduty/api-token']);
   });
 });
 

@@ -59,13 +59,20 @@ async function makeHandler(extra: Record<string, string> = {}) {
   return { handler: createHandler(() => deps), lines };
 }
 
-function ssmOnce() {
+/** One GetParameters for the function's secrets (the optional PagerDuty API token asked for too, issue 13). */
+function ssmOnce(values: Record<string, string> = SECRETS) {
   return nock('https://ssm.us-east-1.amazonaws.com', {
     reqheaders: { 'x-amz-target': 'AmazonSSM.GetParameters' },
   })
-    .post('/', (b) => b.WithDecryption === true && b.Names.length === 3)
+    .post('/', (b) => b.WithDecryption === true && b.Names.length === 4)
     .reply(200, {
-      Parameters: Object.entries(SECRETS).map(([Name, Value]) => ({ Name, Value, Type: 'SecureString' })),
+      Parameters: Object.entries(values).map(([Name, Value]) => ({ Name, Value, Type: 'SecureString' })),
+      InvalidParameters: [
+        '/dispatch/test/slack/bot-token',
+        '/dispatch/test/github/token',
+        '/dispatch/test/pagerduty/routing-key',
+        '/dispatch/test/pagerduty/api-token',
+      ].filter((n) => !(n in values)),
     });
 }
 
@@ -139,6 +146,65 @@ describe('incoming handler', () => {
     // Assess
     expect(pd.isDone()).toBe(true);
     expect(reports[0]!.deliveries[0]!.page?.dedupKey).toMatch(/^high-priority:[0-9a-f]{32}$/);
+  });
+
+  it('pages the service the original high-priority example names (PABC123) through its own integration key, found with the API token (issue 13)', async () => {
+    // Prepare
+    const { handler, lines } = await makeHandler();
+    ssmOnce({ ...SECRETS, '/dispatch/test/pagerduty/api-token': 'u+readOnlyPdToken' });
+    const rest = nock('https://api.pagerduty.com', {
+      reqheaders: {
+        authorization: 'Token token=u+readOnlyPdToken',
+        accept: 'application/vnd.pagerduty+json;version=2',
+      },
+    })
+      .get('/services/PABC123')
+      .query({ 'include[]': 'integrations' })
+      .reply(200, {
+        service: {
+          id: 'PABC123',
+          status: 'active',
+          integrations: [
+            { id: 'PE1', type: 'generic_email_inbound_integration' },
+            { id: 'PV2', type: 'events_api_v2_inbound_integration', integration_key: 'R1PABC123SERVICEKEY' },
+          ],
+        },
+      });
+    const pd = nock('https://events.pagerduty.com')
+      .post(
+        '/v2/enqueue',
+        (b) => b.routing_key === 'R1PABC123SERVICEKEY' && b.payload.summary === 'testAlert',
+      )
+      .reply(202, { status: 'success' });
+    // Act
+    const { reports } = await handler(snsEvent(originalExamples['high-priority']!));
+    // Assess
+    expect(rest.isDone() && pd.isDone()).toBe(true);
+    expect(reports[0]!.deliveries[0]!.page?.note).toBeUndefined();
+    expect(lines.join('\n')).not.toMatch(/u\+readOnlyPdToken|R1PABC123SERVICEKEY/);
+  });
+
+  it('without an API token pages the default service and names PABC123 in the delivery and the log (issue 13)', async () => {
+    // Prepare
+    const { handler, lines } = await makeHandler();
+    // The secrets are read together; the token, not stored, may be asked for once more, then is known to be missing.
+    ssmOnce();
+    ssmOnce().optionally();
+    const pd = nock('https://events.pagerduty.com')
+      .post(
+        '/v2/enqueue',
+        (b) =>
+          b.routing_key === 'R0ROUTINGKEY' && b.payload.custom_details.dispatchRequestedService === 'PABC123',
+      )
+      .reply(202, { status: 'success' });
+    // Act
+    const { reports } = await handler(snsEvent(originalExamples['high-priority']!));
+    // Assess
+    expect(pd.isDone()).toBe(true);
+    const note = reports[0]!.deliveries[0]!.page?.note;
+    expect(note).toMatch(/^service PABC123 has no routing key configured.*paged the default service/);
+    const routed = lines.find((l) => l.includes('"msg":"alarm routed"') || l.includes('alarm routed'));
+    expect(routed).toContain('service PABC123 has no routing key configured');
   });
 
   it('rejects an invalid alarm with every problem named, so it is dead-lettered with the reason', async () => {

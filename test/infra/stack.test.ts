@@ -187,6 +187,7 @@ describe('least privilege', () => {
   it('lets each function read only its own secrets', () => {
     expect(ssmResources(example, INCOMING).sort()).toEqual([
       'parameter/dispatch/example/github/token',
+      'parameter/dispatch/example/pagerduty/api-token',
       'parameter/dispatch/example/pagerduty/routing-key',
       'parameter/dispatch/example/slack/bot-token',
     ]);
@@ -196,6 +197,16 @@ describe('least privilege', () => {
       'parameter/dispatch/example-rest/pagerduty/api-token',
       'parameter/dispatch/example-rest/slack/bot-token',
     ]);
+  });
+
+  it('lets the functions that page read the optional PagerDuty API token in Events mode (issue 13)', () => {
+    // It resolves the service an alarm names; the code reads it when stored (FUNCTION_SECRETS).
+    for (const fn of [INCOMING, WORKER]) {
+      expect(ssmResources(example, fn)).toContain('parameter/dispatch/example/pagerduty/api-token');
+    }
+    expect(ssmResources(rest, INCOMING)).not.toContain(
+      'parameter/dispatch/example-rest/pagerduty/routing-key',
+    );
   });
 
   it('grants the ledger item operations only', () => {
