@@ -212,13 +212,10 @@ beforeAll(() => {
       grantedButUnused: [...granted].filter((a) => !used.has(a)).sort(),
       usedButNotGranted: [...used]
         .filter((a) => !granted.has(a))
-        .map(
-          (a) =>
-            `${a} (${commands
-              .filter((c) => actionsOf(c).includes(a))
-              .map((c) => c.at)
-              .join(', ')})`,
-        )
+        .map((a) => {
+          const by = commands.filter((c) => actionsOf(c).includes(a));
+          return `${a} (${by.map((c) => `${c.at} via ${c.via.slice(-4).join(' > ')}`).join('; ')})`;
+        })
         .sort(),
     };
   });

@@ -22,6 +22,8 @@ export interface SdkCommand {
   name: string;
   /** Where it is constructed (file:line), for messages. */
   at: string;
+  /** How the entry reaches it: the functions, methods and modules in between, entry first. */
+  via: string[];
 }
 
 type Body = ts.Node;
@@ -97,17 +99,19 @@ export class SdkCallGraph {
   commandsFrom(entry: string): SdkCommand[] {
     const start = this.program.getSourceFile(resolve(this.root, entry));
     if (!start) throw new Error(`${entry} is not in the program`);
-    const seen = new Set<Body>();
+    const from = new Map<Body, Body | undefined>([[start, undefined]]);
     const queue: Body[] = [start];
     const commands: SdkCommand[] = [];
+    let body: Body = start;
     const reach = (n: Body | undefined) => {
-      if (n && !seen.has(n) && this.ownFile(n.getSourceFile())) {
-        seen.add(n);
+      if (n && !from.has(n) && this.ownFile(n.getSourceFile())) {
+        from.set(n, body);
         queue.push(n);
       }
     };
+    const path = (n: Body | undefined): string[] => (n ? [...path(from.get(n)), this.nameOf(n)] : []);
     while (queue.length) {
-      const body = queue.pop()!;
+      body = queue.pop()!;
       const walk = (node: ts.Node): void => {
         if (node !== body && reachedByReference(node)) return;
         // Types send nothing.
@@ -123,7 +127,7 @@ export class SdkCallGraph {
         }
         if (ts.isNewExpression(node)) {
           const command = this.sdkCommand(node);
-          if (command) commands.push(command);
+          if (command) commands.push({ ...command, via: path(body) });
         }
         if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) this.reference(node, reach);
         ts.forEachChild(node, walk);
@@ -165,7 +169,18 @@ export class SdkCallGraph {
     }
   }
 
-  private sdkCommand(node: ts.NewExpression): SdkCommand | undefined {
+  /** `file.ts`, `Class.method`, `function` or `file.ts:line` of a reached body, for messages. */
+  private nameOf(n: Body): string {
+    if (ts.isSourceFile(n)) return n.fileName.slice(this.root.length + 1);
+    const own = (n as ts.NamedDeclaration).name?.getText();
+    const cls = ts.isClassLike(n.parent) ? n.parent.name?.getText() : undefined;
+    if (own) return cls ? `${cls}.${own}` : own;
+    if (ts.isConstructorDeclaration(n)) return `${cls ?? 'class'}.constructor`;
+    const file = n.getSourceFile();
+    return `${file.fileName.slice(this.root.length + 1)}:${file.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
+  }
+
+  private sdkCommand(node: ts.NewExpression): Omit<SdkCommand, 'via'> | undefined {
     if (!ts.isIdentifier(node.expression) || !node.expression.text.endsWith('Command')) return undefined;
     const symbol = this.checker.getSymbolAtLocation(node.expression);
     const decl = symbol?.declarations?.[0];
