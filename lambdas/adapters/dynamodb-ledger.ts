@@ -87,7 +87,8 @@ export class DynamoLedger implements Ledger {
               occurrence: record.occurrence,
               expiresAt: this.expiresAt(),
             },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            // Starting the next occurrence moves the message there (a repeat may have remembered it in the last).
+            ConditionExpression: startNext ? undefined : 'attribute_not_exists(pk)',
           }),
         )
         .catch(ignoreConditionFailed),
@@ -145,7 +146,7 @@ export class DynamoLedger implements Ledger {
   async annotate(
     key: string,
     occurrence: number,
-    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished'>>,
+    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished' | 'carriedOut'>>,
   ) {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':occ': occurrence, ':now': this.clock.now() };
@@ -410,7 +411,7 @@ export class DynamoLedger implements Ledger {
           TableName: this.table,
           Key: { pk: key, sk: ALARM },
           UpdateExpression:
-            'SET occurrence = :next, firstMessageId = :mid, updatedAt = :now, expiresAt = :ttl REMOVE issue, prompt, finished',
+            'SET occurrence = :next, firstMessageId = :mid, updatedAt = :now, expiresAt = :ttl REMOVE issue, prompt, finished, carriedOut',
           ConditionExpression: 'occurrence = :from',
           ExpressionAttributeValues: {
             ':from': from,
@@ -472,6 +473,7 @@ function toRecord(item: Record<string, unknown>): AlarmRecord {
     issue: item.issue as AlarmRecord['issue'],
     prompt: item.prompt as AlarmRecord['prompt'],
     finished: item.finished as boolean | undefined,
+    carriedOut: item.carriedOut as boolean | undefined,
     updatedAt: item.updatedAt as number,
   };
 }

@@ -113,6 +113,8 @@ export interface AlarmRecord {
   prompt?: PromptRecord | undefined;
   /** Every step of the occurrence is done: a repeat only counts, and touches no step. */
   finished?: boolean | undefined;
+  /** The prompt's answer was carried out in full (closed or escalated): a replayed job does nothing. */
+  carriedOut?: boolean | undefined;
   updatedAt: number;
 }
 
@@ -165,7 +167,7 @@ export interface Ledger {
   annotate(
     key: string,
     occurrence: number,
-    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished'>>,
+    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished' | 'carriedOut'>>,
   ): Promise<void>;
   /**
    * Conditional claim of one step of one occurrence. `owner` identifies the attempt: a claim repeated by the same

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RouterConfig } from './config.ts';
 import { DispatchError, VendorError } from './errors.ts';
-import type { AlarmRecord, Clock, IssueRef, IssueTracker, Ledger, Log } from './ports.ts';
+import type { Clock, IssueRef, IssueTracker, Ledger, Log, StepClaim } from './ports.ts';
 import { issueMarker } from './render/github.ts';
 
 export interface StepDeps {
@@ -28,6 +28,13 @@ export interface StepWork<R extends object> {
   /** Looks for what an earlier attempt may have created; undefined when it did not. */
   reconcile?: () => Promise<R | undefined>;
   run: () => Promise<R>;
+  /** Facts to record with the result (an annotation of the alarm), written in parallel with the completion. */
+  record?: (result: R) => Promise<void>;
+  /**
+   * Takes the completion instead of waiting for it, so the next piece of work can start; the caller must await
+   * every completion it took before the invocation ends (Lambda freezes what runs after the handler returns).
+   */
+  defer?: (completion: Promise<void>) => void;
 }
 
 export interface StepOutcome<R> {
@@ -43,11 +50,15 @@ export async function runStep<R extends object>(
   key: string,
   step: string,
   work: StepWork<R>,
+  /** A claim the caller already made (in parallel with other writes) for `owner`; used for the first attempt. */
+  ahead?: { owner: string; claimed: StepClaim },
 ): Promise<StepOutcome<R>> {
   const giveUpAt = Math.min(deps.clock.now() + deps.config.heldWaitMs, deps.until ?? Infinity);
-  const owner = randomUUID();
+  const owner = ahead?.owner ?? randomUUID();
+  let first = ahead?.claimed;
   for (let failures = 0; ;) {
-    const claim = await deps.ledger.claim(key, step, deps.config.leaseMs, owner);
+    const claim = first ?? (await deps.ledger.claim(key, step, deps.config.leaseMs, owner));
+    first = undefined;
     if (claim.status === 'done') return { result: claim.result as R, fresh: false };
     if (claim.status === 'held') {
       if (deps.clock.now() >= giveUpAt) {
@@ -66,11 +77,11 @@ export async function runStep<R extends object>(
       const found = claim.reconcile && work.reconcile ? await work.reconcile() : undefined;
       if (found !== undefined) {
         deps.log.info('step reconciled: an earlier attempt had done it', { step });
-        await deps.ledger.complete(key, step, found);
+        await finish(deps, key, step, work, found);
         return { result: found, fresh: false };
       }
       const result = await work.run();
-      await deps.ledger.complete(key, step, result);
+      await finish(deps, key, step, work, result);
       return { result, fresh: true };
     } catch (error) {
       await deps.ledger.release(key, step, errorText(error)).catch((releaseError: unknown) =>
@@ -86,6 +97,22 @@ export async function runStep<R extends object>(
       await deps.clock.sleep(wait);
     }
   }
+}
+
+/** Records a step's result and its facts in parallel: one round trip; handed to `defer` when given. */
+async function finish<R extends object>(
+  deps: StepDeps,
+  key: string,
+  step: string,
+  work: StepWork<R>,
+  result: R,
+): Promise<void> {
+  const completion = Promise.all([deps.ledger.complete(key, step, result), work.record?.(result)]).then(
+    () => undefined,
+  );
+  if (!work.defer) return completion;
+  completion.catch(() => undefined);
+  work.defer(completion);
 }
 
 /** Attempts of one step within one invocation; after them the invocation fails and Lambda retries it later. */
@@ -108,16 +135,27 @@ export async function commentOnce(
   step: string,
   issue: IssueRef,
   body: string,
+  options: {
+    defer?: (completion: Promise<void>) => void;
+    ahead?: { owner: string; claimed: StepClaim };
+  } = {},
 ): Promise<StepOutcome<{ id: number }>> {
   const marker = `${key}#${step}`;
   const since = deps.clock.now() - COMMENT_LOOKBACK_MS;
-  return runStep(deps, key, step, {
-    reconcile: async () => {
-      const id = await deps.tracker.findComment(issue, marker, since);
-      return id === undefined ? undefined : { id };
+  return runStep(
+    deps,
+    key,
+    step,
+    {
+      reconcile: async () => {
+        const id = await deps.tracker.findComment(issue, marker, since);
+        return id === undefined ? undefined : { id };
+      },
+      run: async () => ({ id: await deps.tracker.comment(issue, withMarker(body, marker)) }),
+      ...(options.defer ? { defer: options.defer } : {}),
     },
-    run: async () => ({ id: await deps.tracker.comment(issue, withMarker(body, marker)) }),
-  });
+    options.ahead,
+  );
 }
 
 /**
@@ -139,9 +177,6 @@ function withMarker(body: string, marker: string): string {
   return `${body}\n${issueMarker(marker)}`;
 }
 
-/** How often repeats of an alarm may ask GitHub whether its issue is still open. */
-const STATE_CHECK_EVERY_MS = 60_000;
-
 /** How far back a retry looks for a comment an earlier attempt may have made (well beyond Lambda's retries). */
 const COMMENT_LOOKBACK_MS = 6 * 60 * 60 * 1000;
 
@@ -156,82 +191,4 @@ export function errorText(error: unknown): string {
 export function isRetryable(error: unknown): boolean {
   if (error instanceof RangeError) return false;
   return error instanceof DispatchError ? error.retryable : true;
-}
-
-export interface Occurrence {
-  record: AlarmRecord;
-  /** Not the message that started the occurrence: a re-publish or a concurrent duplicate. */
-  repeat: boolean;
-  /** This very message was seen before (an SNS redelivery or a Lambda retry). */
-  redelivery?: boolean;
-  /** Why nothing new is sent; the occurrence's missing steps are still finished. */
-  suppressed?: string;
-  /** Nothing at all is to be done (`retrigger: false` and the issue was closed). */
-  stop?: boolean;
-}
-
-/**
- * Which occurrence of an alarm a message belongs to. A redelivery stays in its occurrence; a new publish joins
- * the current one while its issue is open (or not yet made); after the issue was closed it starts the next
- * occurrence, unless `retrigger` is false. Costs one ledger read and at most one GitHub read.
- */
-export async function occurrenceFor(
-  deps: { ledger: Ledger; tracker: IssueTracker },
-  key: string,
-  messageId: string,
-  retrigger: boolean,
-): Promise<Occurrence> {
-  const { record: existing, seenIn } = await deps.ledger.lookup(key, messageId);
-  if (existing === undefined) {
-    const record = await deps.ledger.join(key, messageId);
-    return { record, repeat: record.firstMessageId !== messageId };
-  }
-  if (seenIn !== undefined) {
-    // A redelivery: finish its occurrence, unless a later occurrence has already replaced it.
-    if (seenIn === existing.occurrence) {
-      return { record: existing, repeat: existing.firstMessageId !== messageId, redelivery: true };
-    }
-    return {
-      record: existing,
-      repeat: true,
-      redelivery: true,
-      stop: true,
-      suppressed: `redelivery of an earlier occurrence (${seenIn})`,
-    };
-  }
-  if (existing.issue === undefined) {
-    return { record: await deps.ledger.join(key, messageId), repeat: true };
-  }
-  // In a storm, GitHub is asked at most once a minute whether the issue is still open; in between it counts as open.
-  const ask = await deps.ledger.takeSlot(
-    key,
-    `o${existing.occurrence}:state`,
-    STATE_CHECK_EVERY_MS,
-    messageId,
-  );
-  const state = !ask
-    ? 'open'
-    : await deps.tracker.state(existing.issue).catch((error: unknown) => {
-        // A deleted or transferred issue counts as closed; anything else is retried.
-        if (error instanceof VendorError && (error.status === 404 || error.status === 410))
-          return 'closed' as const;
-        throw error;
-      });
-  if (state === 'open') {
-    return {
-      record: await deps.ledger.join(key, messageId),
-      repeat: true,
-      suppressed: `issue #${existing.issue.number} for this alarm is still open`,
-    };
-  }
-  if (!retrigger) {
-    return {
-      record: existing,
-      repeat: true,
-      stop: true,
-      suppressed: `issue #${existing.issue.number} for this alarm was closed and retrigger is false`,
-    };
-  }
-  const record = await deps.ledger.join(key, messageId, { from: existing.occurrence });
-  return { record, repeat: record.firstMessageId !== messageId };
 }

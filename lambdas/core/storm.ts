@@ -13,29 +13,30 @@ import type { IssueRef } from './ports.ts';
 import type { RouteDeps } from './route-types.ts';
 import { noteOnIssue } from './steps.ts';
 
-const NOTE_EVERY_MS = 60_000;
 export const DIGEST_MAX = 50;
 
-/** Counts a repeat of the occurrence and keeps the issue's note current. Returns how often it was seen in all. */
+/**
+ * Keeps the issue's note current for a repeat the occurrence already counted (see occurrenceFor): edited at most
+ * once a minute. Returns how often the alarm was seen in all.
+ */
 export async function noteRepeat(
   deps: RouteDeps,
   key: string,
   occurrence: number,
   issue: IssueRef,
-  messageId: string,
-) {
-  const seen = 1 + (await deps.ledger.increment(key, `o${occurrence}:repeats`));
-  if (await deps.ledger.takeSlot(key, `o${occurrence}:note`, NOTE_EVERY_MS, messageId)) {
+  repeats: { seen: number; mayNote: boolean },
+): Promise<number> {
+  if (repeats.mayNote) {
     const when = new Date(deps.clock.now()).toISOString();
     await noteOnIssue(
       deps,
       key,
       `o${occurrence}:note`,
       issue,
-      `:repeat: Seen ${seen} times, last at ${when}. Repeats while this issue is open update this note instead of notifying again.`,
+      `:repeat: Seen ${repeats.seen} times, last at ${when}. Repeats while this issue is open update this note instead of notifying again.`,
     );
   }
-  return seen;
+  return repeats.seen;
 }
 
 /** Whether this message may notify, or falls inside the window (the storm window by default) of an earlier one. */
@@ -51,20 +52,33 @@ export async function mayNotify(
 }
 
 /**
- * Counts a DM against the user's cap. False when the cap is reached: the DM is held, listed for the digest,
- * and the digest timer is set when the first one is held.
+ * Counts a DM against the user's cap, started beside the DM's claim. `within` is false once the cap is reached;
+ * `undo` takes the count back when the DM is not sent after all (its claim was lost, or sending failed).
  */
-export async function withinUserCap(deps: RouteDeps, user: string, summary: string): Promise<boolean> {
+export function countAgainstCap(
+  deps: RouteDeps,
+  user: string,
+): { within: Promise<boolean>; undo: () => Promise<void> } {
   const { userDmCap: cap, userDmWindowMs: windowMs } = deps.config;
-  if (cap === 0) return true;
   const window = Math.floor(deps.clock.now() / windowMs) * windowMs;
-  const key = `user#${user}`;
-  if (await deps.ledger.incrementBelow(key, `dms:${window}`, cap)) return true;
-  const held = await deps.ledger.append(key, `held:${window}`, summary, DIGEST_MAX);
+  const within = deps.ledger.incrementBelow(`user#${user}`, `dms:${window}`, cap);
+  within.catch(() => undefined);
+  return {
+    within,
+    undo: async () => {
+      if (await within.catch(() => false)) await deps.ledger.increment(`user#${user}`, `dms:${window}`, -1);
+    },
+  };
+}
+
+/** A DM over the cap: listed for the digest; the digest timer is set when the first one is held. */
+export async function holdForDigest(deps: RouteDeps, user: string, summary: string): Promise<void> {
+  const { userDmWindowMs: windowMs } = deps.config;
+  const window = Math.floor(deps.clock.now() / windowMs) * windowMs;
+  const held = await deps.ledger.append(`user#${user}`, `held:${window}`, summary, DIGEST_MAX);
   if (held === 1) {
     const id = createHash('sha256').update(`${user}#${window}`).digest('hex').slice(0, 40);
     await deps.timers.set(`digest-${id}`, window + windowMs, { kind: 'digest', user, window });
   }
   deps.log.warn('DM held back by the per-user cap; it goes into the digest', { user, held });
-  return false;
 }

@@ -94,7 +94,14 @@ async function onDeadline(deps: TriageWorkDeps, job: TriageJob & { kind: 'deadli
   const record = await currentPrompt(deps, job);
   if (!record) return;
   const step = `o${job.occurrence}:answer`;
-  const claim = await deps.ledger.claim(job.key, step, deps.config.leaseMs, randomUUID());
+  const at = deps.clock.now();
+  // The same conditional write a click makes: a click and the deadline cannot both win.
+  const claim = await deps.ledger.settle(
+    job.key,
+    step,
+    { answer: 'no', userId: record.prompt.slackUserId, at, timedOut: true },
+    randomUUID(),
+  );
   const timedOut = (at: number): Answer => ({
     kind: 'answer',
     key: job.key,
@@ -105,13 +112,7 @@ async function onDeadline(deps: TriageWorkDeps, job: TriageJob & { kind: 'deadli
     timedOut: true,
   });
   if (claim.status === 'won') {
-    const answer = timedOut(deps.clock.now());
-    await deps.ledger.complete(job.key, step, {
-      answer: 'no',
-      userId: answer.userId,
-      at: answer.at,
-      timedOut: true,
-    });
+    const answer = timedOut(at);
     deps.log.info('prompt unanswered at its deadline: escalating as "no"', { alarmKey: job.key });
     return carryOut(deps, answer);
   }
@@ -137,6 +138,10 @@ async function carryOut(deps: TriageWorkDeps, job: Answer): Promise<void> {
   const log = deps.log.with({ alarmKey: job.key, answer: job.answer, slackUser: job.userId });
   const record = await currentPrompt(deps, job);
   if (!record) return;
+  if (record.carriedOut) {
+    log.info('answer already carried out; nothing to do');
+    return;
+  }
   const prompt = record.prompt;
   const dm = prompt.dm ?? job.dm;
   try {
@@ -145,23 +150,22 @@ async function carryOut(deps: TriageWorkDeps, job: Answer): Promise<void> {
         retryable: true,
       });
     }
-    if (job.answer === 'yes') await closeAsAnswered(deps, job, record.issue, prompt);
-    else await escalate(deps, job, record.issue, prompt);
-    if (dm) {
-      await runStep(deps, job.key, `o${job.occurrence}:${job.answer}:dm`, {
-        run: async () => {
-          await deps.chat.update(dm, answeredDm(prompt.message, outcomeText(job, prompt), record.issue?.url));
-          return {};
-        },
-      });
-    }
-    await runStep(deps, job.key, `o${job.occurrence}:timers-cancelled`, {
-      run: async () => {
-        await deps.timers.cancel(timerName('deadline', job.key, job.occurrence));
-        await deps.timers.cancel(timerName('reminder', job.key, job.occurrence));
-        return {};
-      },
-    });
+    // Closing, labelling, cancelling timers and updating the DM change nothing when repeated: no ledger step.
+    const cancelled = Promise.all([
+      deps.timers.cancel(timerName('deadline', job.key, job.occurrence)),
+      deps.timers.cancel(timerName('reminder', job.key, job.occurrence)),
+    ]);
+    const [done, timers] = await Promise.allSettled([
+      job.answer === 'yes'
+        ? closeAsAnswered(deps, job, record.issue, prompt)
+        : escalate(deps, job, record.issue, prompt),
+      cancelled,
+    ]);
+    if (done.status === 'rejected') throw done.reason;
+    if (timers.status === 'rejected') throw timers.reason;
+    if (dm)
+      await deps.chat.update(dm, answeredDm(prompt.message, outcomeText(job, prompt), record.issue.url));
+    await deps.ledger.annotate(job.key, job.occurrence, { carriedOut: true });
     log.info(job.answer === 'yes' ? 'answer carried out: issue closed' : 'answer carried out: escalated');
   } catch (error) {
     log.error('answer not carried out yet; it is retried', { error });
@@ -190,27 +194,32 @@ function who(job: { userId: string; at: number }): string {
   return `Slack user ${code(job.userId)} at ${new Date(job.at).toISOString()}`;
 }
 
+/** "Yes": the comment saying who confirmed, then the issue closed beside the comment's completion. */
 async function closeAsAnswered(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prompt: PromptRecord) {
   const o = `o${job.occurrence}`;
+  const completions: Promise<void>[] = [];
   await commentOnce(
     deps,
     job.key,
     `${o}:yes:comment`,
     issue,
     `:white_check_mark: Answered **yes** (${code(prompt.yesLabel)}) by ${who(job)}: the user confirmed this activity. Closing.`,
+    { defer: (completion) => void completions.push(completion) },
   );
-  await runStep(deps, job.key, `${o}:yes:close`, {
-    run: async () => {
-      await deps.tracker.close(issue);
-      return {};
-    },
-  });
+  await Promise.all([deps.tracker.close(issue), ...completions]);
 }
 
+/**
+ * "No": the page, then the comment naming the incident and the label. Two ledger round trips before the page (the
+ * prompt read and the page's claim); the page's completion runs beside the comment's claim.
+ */
 async function escalate(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prompt: PromptRecord) {
   const o = `o${job.occurrence}`;
   const why = job.timedOut ? 'the user did not answer in time' : 'the user says it was not them';
+  const completions: Promise<void>[] = [];
+  const defer = (completion: Promise<void>) => void completions.push(completion);
   const { result: page } = await runStep(deps, job.key, `${o}:no:page`, {
+    defer,
     run: async () => ({
       ...(await deps.pager.trigger({
         dedupKey: job.key,
@@ -230,11 +239,9 @@ async function escalate(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prom
   const text = job.timedOut
     ? `:alarm_clock: No answer from Slack user ${code(job.userId)} by ${new Date(prompt.deadline ?? job.at).toISOString()}: escalated to PagerDuty as if they had answered **no**${incident}.`
     : `:rotating_light: Answered **no** (${code(prompt.noLabel)}) by ${who(job)}. Escalated to PagerDuty${incident}.`;
-  await commentOnce(deps, job.key, `${o}:no:comment`, issue, text);
-  await runStep(deps, job.key, `${o}:no:label`, {
-    run: async () => {
-      await deps.tracker.addLabels(issue, [ESCALATED_LABEL]);
-      return {};
-    },
-  });
+  await Promise.all([
+    commentOnce(deps, job.key, `${o}:no:comment`, issue, text),
+    deps.tracker.addLabels(issue, [ESCALATED_LABEL]),
+  ]);
+  await Promise.all(completions);
 }

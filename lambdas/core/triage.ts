@@ -67,18 +67,19 @@ export async function triage(deps: TriageDeps, payload: BlockActions): Promise<T
   }
 
   const step = `o${record.occurrence}:answer`;
-  const claim = await deps.ledger.claim(key, step, deps.config.leaseMs, randomUUID());
+  const at = deps.clock.now();
+  // The answer is recorded by one conditional write: the first answer wins (two round trips to the ack in all).
+  const claim = await deps.ledger.settle(key, step, { answer, userId, at }, randomUUID());
   const job = {
     kind: 'answer' as const,
     key,
     occurrence: record.occurrence,
     answer,
     userId,
-    at: deps.clock.now(),
+    at,
     dm: prompt.dm ?? clicked,
   };
   if (claim.status === 'won') {
-    await deps.ledger.complete(key, step, { answer, userId, at: job.at });
     await deps.jobs.enqueue(job);
     log.info('answer recorded');
     return 'accepted';

@@ -37,7 +37,7 @@ export class MemoryLedger implements Ledger {
     }
     this.alarms.set(key, record);
     const m = `${key}|${messageId}`;
-    if (!this.messages.has(m)) this.messages.set(m, record.occurrence);
+    if (!this.messages.has(m) || startNext) this.messages.set(m, record.occurrence);
     return this.copy(record)!;
   }
 
@@ -66,7 +66,7 @@ export class MemoryLedger implements Ledger {
   async annotate(
     key: string,
     occurrence: number,
-    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished'>>,
+    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished' | 'carriedOut'>>,
   ) {
     const record = this.alarms.get(key);
     if (record?.occurrence === occurrence) this.alarms.set(key, { ...record, ...structuredClone(fields) });

@@ -1,6 +1,10 @@
 /**
  * broadcast: one issue listing who was told and a DM to every user, in parallel with bounded concurrency. One
  * refused DM stops nothing: it is reported to the default channel and recorded on the issue.
+ *
+ * Each user's chain is one ledger round trip (the DM's claim and the user's cap counted in parallel) and the DM;
+ * the DM's completion is not waited for before the next user starts, and every completion is awaited before the
+ * route returns.
  */
 import { mapSettled } from '../concurrency.ts';
 import { alarmKey, userIdentity } from '../keys.ts';
@@ -8,9 +12,9 @@ import { LIMITS, type BroadcastAlarm } from '../message.ts';
 import { code, fence, issueBody, neutralise, partsToFit } from '../render/github.ts';
 import { noticeDm } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
-import { occurrenceFor } from '../steps.ts';
+import { occurrenceFor } from '../occurrence.ts';
 import { commentInParts } from './comment-parts.ts';
-import { noteRepeat, withinUserCap } from '../storm.ts';
+import { noteRepeat } from '../storm.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
@@ -27,6 +31,12 @@ export async function routeBroadcast(
 
   const o = `o${occ.record.occurrence}`;
   const marker = `${key}#${o}`;
+  if (occ.record.finished) {
+    delivery.issue = occ.record.issue;
+    if (occ.repeats && occ.record.issue && !occ.redelivery)
+      delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, occ.record.issue, occ.repeats);
+    return delivery;
+  }
   const channel = deps.config.slackDefaultChannel;
   // Names are producer text: inside a fence no run of backticks in them can close, and nobody is mentioned.
   const names = alarm.users.map((u) =>
@@ -34,33 +44,45 @@ export async function routeBroadcast(
   );
   const at = { key, occurrence: occ.record.occurrence, requestId: ctx.requestId };
   const { lines, rest } = notifiedList(alarm, { ...at, marker }, names);
-  const message = alarm.body.slack.message;
 
-  const issueStep = openIssue(deps, alarm, at, lines);
+  const annotate = async (issue: Delivery['issue']) => {
+    await occ.begun;
+    await deps.ledger.annotate(key, occ.record.occurrence, { issue });
+  };
+  const issueStep = openIssue(deps, alarm, at, lines, occ.record.issue ? undefined : annotate);
   // The same user listed twice gets one DM: the step is named by who they are.
+  const completions: Promise<void>[] = [];
+  const message = noticeDm(alarm, alarm.body.slack.message, marker);
   const dmSteps = mapSettled(alarm.users, deps.config.broadcastConcurrency, (user) => {
     const to = user.slackId || undefined;
-    return dmOnce(deps, key, `${o}:dm:${userIdentity(user)}`, { to, marker }, async () => {
-      if (to && !(await withinUserCap(deps, to, `broadcast: ${alarm.body.github.title}`)))
-        return { to, held: true };
-      return sendDm(deps, {
-        alarm,
-        to,
-        message: noticeDm(alarm, message, marker),
-        fallbackText: message,
-        fallbackReason: `No Slack ID was given for ${user.github ?? 'a user'} in this broadcast, so it came to ${channel}.`,
-        marker,
-      });
-    });
+    return dmOnce(
+      deps,
+      key,
+      `${o}:dm:${userIdentity(user)}`,
+      { to, marker },
+      () =>
+        sendDm(deps, {
+          alarm,
+          to,
+          message,
+          fallbackText: alarm.body.slack.message,
+          fallbackReason: `No Slack ID was given for ${user.github ?? 'a user'} in this broadcast, so it came to ${channel}.`,
+          marker,
+        }),
+      {
+        defer: (completion) => void completions.push(completion),
+        cap: to ? { user: to, summary: `broadcast: ${alarm.body.github.title}` } : undefined,
+      },
+    );
   });
   const [issue, dms] = await Promise.allSettled([issueStep, dmSteps]);
   const dmResults = dms.status === 'fulfilled' ? dms.value : [];
   delivery.dms = dmResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value.result] : []));
   if (issue.status === 'fulfilled') {
     delivery.issue = issue.value.result;
-    if (!occ.record.issue) await deps.ledger.annotate(key, occ.record.occurrence, { issue: delivery.issue });
+    if (!issue.value.fresh && !occ.record.issue) await annotate(delivery.issue);
   }
-  throwIfAnyFailed([issue, ...dmResults]);
+  throwIfAnyFailed([issue, ...dmResults, ...(await Promise.allSettled(completions))]);
 
   // The names that did not fit the issue's body, then the refused DMs, each in comments that fit.
   await commentInParts(deps, key, `${o}:notified`, delivery.issue!, rest, ', ', (part, p) =>
@@ -79,9 +101,10 @@ export async function routeBroadcast(
       ].join('\n'),
     );
   }
-  if (occ.suppressed && !occ.redelivery && delivery.issue) {
-    delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, delivery.issue, ctx.messageId);
+  if (occ.repeats && !occ.redelivery && delivery.issue) {
+    delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, delivery.issue, occ.repeats);
   }
+  await deps.ledger.annotate(key, occ.record.occurrence, { finished: true });
   deps.log.info('broadcast delivered', {
     alarmKey: key,
     issue: delivery.issue?.url,

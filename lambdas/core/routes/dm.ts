@@ -5,6 +5,7 @@ import type { ChatMessage } from '../ports.ts';
 import { deliveryFailureNotice, fallbackDm } from '../render/slack.ts';
 import type { DmOutcome, RouteDeps } from '../route-types.ts';
 import { runStep, type StepOutcome } from '../steps.ts';
+import { countAgainstCap, holdForDigest } from '../storm.ts';
 
 export interface DmRequest {
   alarm: Alarm;
@@ -50,21 +51,45 @@ export async function sendDm(
 
 /**
  * One DM as a step: sent once; a retry after an unclear failure first looks for it (by the marker in its
- * metadata) where it would have gone.
+ * metadata) where it would have gone. With `capFor`, the DM counts against that user's cap in parallel with the
+ * claim (the count is undone when this attempt does not send it); one over the cap is held for the digest.
  */
-export function dmOnce(
+export async function dmOnce(
   deps: RouteDeps,
   key: string,
   step: string,
   where: { to: string | undefined; marker: string },
   send: () => Promise<DmOutcome>,
+  options: {
+    record?: (dm: DmOutcome) => Promise<unknown>;
+    defer?: (completion: Promise<void>) => void;
+    cap?: { user: string; summary: string } | undefined;
+  } = {},
 ): Promise<StepOutcome<DmOutcome>> {
   const to = where.to ?? deps.config.slackDefaultChannel;
-  return runStep<DmOutcome>(deps, key, step, {
-    reconcile: async () => {
-      const found = await deps.chat.findByKey(to, where.marker);
-      return found ? { to, ...found } : undefined;
-    },
-    run: send,
-  });
+  const counting =
+    options.cap && deps.config.userDmCap > 0 ? countAgainstCap(deps, options.cap.user) : undefined;
+  let sent = false;
+  try {
+    return await runStep<DmOutcome>(deps, key, step, {
+      reconcile: async () => {
+        const found = await deps.chat.findByKey(to, where.marker);
+        return found ? { to, ...found } : undefined;
+      },
+      run: async () => {
+        if (counting && options.cap && !(await counting.within)) {
+          sent = true;
+          await holdForDigest(deps, options.cap.user, options.cap.summary);
+          return { to: options.cap.user, held: true };
+        }
+        const outcome = await send();
+        sent = true;
+        return outcome;
+      },
+      ...(options.record ? { record: async (dm: DmOutcome) => void (await options.record!(dm)) } : {}),
+      ...(options.defer ? { defer: options.defer } : {}),
+    });
+  } finally {
+    if (counting && !sent) await counting.undo();
+  }
 }

@@ -13,6 +13,8 @@ export function openIssue(
   alarm: IssueAlarm,
   at: { key: string; occurrence: number; requestId: string },
   lines: string[],
+  /** Records the new issue on the alarm, in parallel with the step's completion. */
+  record?: (issue: IssueRef) => Promise<unknown>,
 ): Promise<StepOutcome<IssueRef>> {
   const marker = `${at.key}#o${at.occurrence}`;
   const repo = resolveRepo(alarm, deps.config);
@@ -24,5 +26,6 @@ export function openIssue(
         body: issueBody(alarm, { key: at.key, marker, requestId: at.requestId, lines }),
         labels: alarm.body.github.labels ?? [],
       }),
+    ...(record ? { record: async (issue: IssueRef) => void (await record(issue)) } : {}),
   });
 }

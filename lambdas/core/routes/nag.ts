@@ -8,9 +8,9 @@ import type { NagAlarm, User } from '../message.ts';
 import { code, mention, partsToFit } from '../render/github.ts';
 import { noticeDm } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
-import { occurrenceFor } from '../steps.ts';
+import { occurrenceFor } from '../occurrence.ts';
 import { commentInParts } from './comment-parts.ts';
-import { mayNotify, noteRepeat, withinUserCap } from '../storm.ts';
+import { mayNotify, noteRepeat } from '../storm.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
@@ -33,11 +33,19 @@ export async function routeNag(
   const users: (User | undefined)[] = alarm.users?.length ? alarm.users : [undefined];
   const handles = (alarm.users ?? []).map((u) => mention(u.github, deps.config.githubDefaultUser));
 
+  const annotate = async (issue: Delivery['issue']) => {
+    await occ.begun;
+    await deps.ledger.annotate(key, occ.record.occurrence, { issue });
+  };
   const issueStep = known
     ? Promise.resolve({ result: known, fresh: false })
-    : openIssue(deps, alarm, { key, occurrence: occ.record.occurrence, requestId: ctx.requestId }, [
-        mentions(handles, deps.config.githubDefaultUser),
-      ]);
+    : openIssue(
+        deps,
+        alarm,
+        { key, occurrence: occ.record.occurrence, requestId: ctx.requestId },
+        [mentions(handles, deps.config.githubDefaultUser)],
+        annotate,
+      );
   // A nag DMs every time, as the original did (the per-user DM cap is the flood guard). Only with the opt-in nag
   // window do repeats inside it skip the DM and just update the issue's note.
   const notify = await mayNotify(deps, key, `${o}:notify`, ctx.messageId, deps.config.nagWindowMs);
@@ -50,14 +58,8 @@ export async function routeNag(
       key,
       `${o}:dm:${ctx.messageId}:${userIdentity(user)}`,
       { to, marker: dmMarker },
-      async () => {
-        if (
-          to &&
-          !(await withinUserCap(deps, to, `nag: ${alarm.body.github.title}${known ? ` (${known.url})` : ''}`))
-        ) {
-          return { to, held: true };
-        }
-        return sendDm(deps, {
+      () =>
+        sendDm(deps, {
           alarm,
           to,
           message: noticeDm(alarm, text, dmMarker, known?.url),
@@ -67,7 +69,11 @@ export async function routeNag(
             : `No users were given for this nag alarm, so it came to ${channel}.`,
           marker: dmMarker,
           issueUrl: known?.url,
-        });
+        }),
+      {
+        cap: to
+          ? { user: to, summary: `nag: ${alarm.body.github.title}${known ? ` (${known.url})` : ''}` }
+          : undefined,
       },
     );
   });
@@ -76,7 +82,7 @@ export async function routeNag(
   delivery.dms = dmResults.flatMap((r) => (r.status === 'fulfilled' ? [r.value.result] : []));
   if (issue.status === 'fulfilled') {
     delivery.issue = issue.value.result;
-    if (!known) await deps.ledger.annotate(key, occ.record.occurrence, { issue: delivery.issue });
+    if (!known && !issue.value.fresh) await annotate(delivery.issue);
   }
   throwIfAnyFailed([issue, ...dmResults]);
 
@@ -89,8 +95,8 @@ export async function routeNag(
       part.join('\n'),
     );
   }
-  if (occ.repeat && !occ.redelivery) {
-    delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, delivery.issue!, ctx.messageId);
+  if (occ.repeats && !occ.redelivery) {
+    delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, delivery.issue!, occ.repeats);
   }
   deps.log.info('nag delivered', {
     alarmKey: key,

@@ -1,6 +1,10 @@
 /**
  * self-service: per user, one GitHub issue and one interactive DM. The DM goes out in parallel with the issue (the
  * human does not wait for the audit trail) and gains the issue link by an update once the issue exists.
+ *
+ * Sequential ledger round trips for a new alarm: the lookup; the record (with the prompt) written while the issue
+ * and DM steps are claimed; the steps' completions with their annotations; the occurrence marked finished after
+ * the link. The prompt's timers are set as soon as the prompt is recorded, beside the vendor calls.
  */
 import { alarmKey } from '../keys.ts';
 import { noteRepeat } from '../storm.ts';
@@ -10,7 +14,8 @@ import type { PromptRecord } from '../ports.ts';
 import { code, mention } from '../render/github.ts';
 import { DEFAULT_NO, DEFAULT_YES, selfServiceDm } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
-import { commentOnce, occurrenceFor, runStep } from '../steps.ts';
+import { occurrenceFor, type Occurrence } from '../occurrence.ts';
+import { commentOnce } from '../steps.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
@@ -23,12 +28,6 @@ export async function routeSelfServiceUser(
 ): Promise<Delivery> {
   const key = alarmKey(alarm, deps.config, { user, producer: ctx.producer });
   const log = deps.log.with({ alarmKey: key });
-  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
-  const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
-  if (occ.stop) return delivery;
-
-  const o = `o${occ.record.occurrence}`;
-  const marker = `${key}#${o}`;
   // Only a person (a Slack user ID) gets the prompt; a channel named as the user gets the message without buttons,
   // because nobody there can answer for someone else.
   const slackId = user?.slackId && isPerson(user.slackId) ? user.slackId : undefined;
@@ -55,8 +54,25 @@ export async function routeSelfServiceUser(
           deadline: minutes > 0 ? deps.clock.now() + minutes * 60_000 : undefined,
         };
   // Recorded before the DM exists, so a click always finds who may answer it; a retry keeps the first record.
+  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger, { prompt: fresh });
+  const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
+  if (occ.stop) return delivery;
+  const o = `o${occ.record.occurrence}`;
+  const marker = `${key}#${o}`;
+  if (occ.record.finished) return repeatOnly(deps, occ, delivery, log);
+
   const prompt = occ.record.prompt ?? fresh;
-  if (fresh && !occ.record.prompt) await deps.ledger.annotate(key, occ.record.occurrence, { prompt: fresh });
+  const recorded: Promise<unknown> =
+    occ.begun ??
+    (fresh && !occ.record.prompt
+      ? deps.ledger.annotate(key, occ.record.occurrence, { prompt: fresh })
+      : Promise.resolve());
+  // The deadline and the reminder, as soon as the prompt is recorded (fixed names: setting them again is harmless).
+  const timers =
+    slackId && prompt?.deadline !== undefined
+      ? recorded.then(() => setTimers(deps, alarm, key, occ.record.occurrence, prompt.deadline!, minutes))
+      : Promise.resolve();
+  timers.catch(() => undefined);
 
   const lines = [mention(user?.github, deps.config.githubDefaultUser)];
   // On the issue, the channel names are code: a producer's `slackId` is text, not markup.
@@ -69,69 +85,105 @@ export async function routeSelfServiceUser(
     );
   }
 
+  const annotate = (fields: Parameters<RouteDeps['ledger']['annotate']>[2]) =>
+    recorded.then(() => deps.ledger.annotate(key, occ.record.occurrence, fields));
   const [issueStep, dmStep] = await Promise.allSettled([
-    openIssue(deps, alarm, { key, occurrence: occ.record.occurrence, requestId: ctx.requestId }, lines),
-    dmOnce(deps, key, `${o}:dm`, { to: slackId ?? namedChannel, marker }, () =>
-      sendDm(deps, {
-        alarm,
-        to: slackId,
-        message: selfServiceDm(alarm, {
-          key,
+    openIssue(
+      deps,
+      alarm,
+      { key, occurrence: occ.record.occurrence, requestId: ctx.requestId },
+      lines,
+      occ.record.issue ? undefined : (issue) => annotate({ issue }),
+    ),
+    dmOnce(
+      deps,
+      key,
+      `${o}:dm`,
+      { to: slackId ?? namedChannel, marker },
+      // The click must be able to find the prompt: the DM goes out once the record exists.
+      async () => {
+        await recorded;
+        return sendDm(deps, {
+          alarm,
+          to: slackId,
+          message: selfServiceDm(alarm, {
+            key,
+            marker,
+            issueUrl: occ.record.issue?.url,
+            deadline: prompt?.deadline,
+          }),
+          fallbackText: alarm.body.slack.message,
+          fallbackReason,
+          fallbackTo: namedChannel,
           marker,
           issueUrl: occ.record.issue?.url,
-          deadline: prompt?.deadline,
-        }),
-        fallbackText: alarm.body.slack.message,
-        fallbackReason,
-        fallbackTo: namedChannel,
-        marker,
-        issueUrl: occ.record.issue?.url,
-      }),
+        });
+      },
+      {
+        record: (dm) =>
+          prompt && dm.channel && dm.ts && !dm.failed && !occ.record.prompt?.dm
+            ? annotate({ prompt: { ...prompt, dm: { channel: dm.channel, ts: dm.ts } } })
+            : Promise.resolve(),
+      },
     ),
   ]);
 
   if (issueStep.status === 'fulfilled') {
     delivery.issue = issueStep.value.result;
-    if (!occ.record.issue) await deps.ledger.annotate(key, occ.record.occurrence, { issue: delivery.issue });
+    // A retry that found the step done but the record without it (a crash between the two writes).
+    if (!issueStep.value.fresh && !occ.record.issue) await annotate({ issue: delivery.issue });
   }
-  if (dmStep.status === 'fulfilled') {
-    const dm = dmStep.value.result;
-    delivery.dms.push(dm);
-    if (prompt && dm.channel && dm.ts && !dm.failed && !occ.record.prompt?.dm) {
-      await deps.ledger.annotate(key, occ.record.occurrence, {
-        prompt: { ...prompt, dm: { channel: dm.channel, ts: dm.ts } },
-      });
-    }
-  }
-  throwIfAnyFailed([issueStep, dmStep]);
+  if (dmStep.status === 'fulfilled') delivery.dms.push(dmStep.value.result);
+  const timersSet = await Promise.allSettled([timers]);
+  throwIfAnyFailed([issueStep, dmStep, ...timersSet]);
 
   const issue = delivery.issue!;
   const dm = delivery.dms[0]!;
   if (dm.failed) {
-    await commentOnce(
-      deps,
-      key,
-      `${o}:dm-failed`,
-      issue,
-      `Dispatch could not DM ${code(dm.to)}: ${code(dm.failed)}. ${code(channel)} was told.`,
-    );
+    // Nobody saw the prompt: nothing to escalate on its behalf; the issue and the default channel say why.
+    await Promise.all([
+      cancelTimers(deps, key, occ.record.occurrence),
+      commentOnce(
+        deps,
+        key,
+        `${o}:dm-failed`,
+        issue,
+        `Dispatch could not DM ${code(dm.to)}: ${code(dm.failed)}. ${code(channel)} was told.`,
+      ),
+    ]);
   } else if (slackId && dm.channel && dm.ts) {
-    // Add the issue link to the prompt once the issue exists.
-    await runStep(deps, key, `${o}:link`, {
-      run: async () => {
-        await deps.chat.update(
-          { channel: dm.channel!, ts: dm.ts! },
-          selfServiceDm(alarm, { key, marker, issueUrl: issue.url, deadline: prompt?.deadline }),
-        );
-        return {};
-      },
-    });
-    if (prompt?.deadline !== undefined)
-      await setTimers(deps, alarm, key, occ.record.occurrence, prompt.deadline, minutes);
+    // Add the issue link to the prompt once the issue exists (the same update again changes nothing: no claim).
+    await deps.chat.update(
+      { channel: dm.channel, ts: dm.ts },
+      selfServiceDm(alarm, { key, marker, issueUrl: issue.url, deadline: prompt?.deadline }),
+    );
   }
-  if (occ.suppressed && !occ.redelivery)
-    delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, issue, ctx.messageId);
+  if (occ.repeats && !occ.redelivery)
+    delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, issue, occ.repeats);
+  await deps.ledger.annotate(key, occ.record.occurrence, { finished: true });
   log.info('self-service delivered', { issue: issue.url, dm: dm.channel, suppressed: occ.suppressed });
+  return delivery;
+}
+
+/** A repeat of a finished occurrence: nothing to send, no step to touch; the note is kept current. */
+async function repeatOnly(
+  deps: RouteDeps,
+  occ: Occurrence,
+  delivery: Delivery,
+  log: RouteDeps['log'],
+): Promise<Delivery> {
+  delivery.issue = occ.record.issue;
+  if (occ.record.prompt?.dm)
+    delivery.dms.push({ to: occ.record.prompt.slackUserId, ...occ.record.prompt.dm });
+  if (occ.repeats && occ.record.issue && !occ.redelivery)
+    delivery.seen = await noteRepeat(
+      deps,
+      delivery.key,
+      occ.record.occurrence,
+      occ.record.issue,
+      occ.repeats,
+    );
+  log.info('self-service repeat: counted', { issue: occ.record.issue?.url, suppressed: occ.suppressed });
   return delivery;
 }
 
@@ -144,24 +196,24 @@ async function setTimers(
   deadline: number,
   minutes: number,
 ): Promise<void> {
-  await runStep(deps, key, `o${occurrence}:timers`, {
-    run: async () => {
-      await deps.timers.set(timerName('deadline', key, occurrence), deadline, {
-        kind: 'deadline',
-        key,
-        occurrence,
-      });
-      if (alarm.reminder ?? deps.config.promptReminder) {
-        const halfway = deadline - minutes * 30_000;
-        await deps.timers.set(timerName('reminder', key, occurrence), halfway, {
+  const halfway = deadline - minutes * 30_000;
+  await Promise.all([
+    deps.timers.set(timerName('deadline', key, occurrence), deadline, { kind: 'deadline', key, occurrence }),
+    (alarm.reminder ?? deps.config.promptReminder)
+      ? deps.timers.set(timerName('reminder', key, occurrence), halfway, {
           kind: 'reminder',
           key,
           occurrence,
-        });
-      }
-      return {};
-    },
-  });
+        })
+      : undefined,
+  ]);
+}
+
+async function cancelTimers(deps: RouteDeps, key: string, occurrence: number): Promise<void> {
+  await Promise.all([
+    deps.timers.cancel(timerName('deadline', key, occurrence)),
+    deps.timers.cancel(timerName('reminder', key, occurrence)),
+  ]);
 }
 
 /** Slack user IDs start with U (or W in Enterprise Grid); anything else is a channel or a name. */
