@@ -19,9 +19,10 @@ import { GitHubAppToken } from '../../lambdas/adapters/github-app-token.ts';
 import { parseRoutingKeys } from '../../lambdas/adapters/pagerduty-pager.ts';
 import { headerSecret } from '../../lambdas/adapters/secret-values.ts';
 import { SECRET } from '../../lambdas/shared/env.ts';
-import { environmentConfig, type EnvironmentConfig } from '../../lib/config.ts';
+import type { EnvironmentConfig } from '../../lib/config.ts';
 import { parseArgs } from './args.ts';
 import { explainAwsError } from './aws-errors.ts';
+import { chooseEnvironment } from './environment-choice.ts';
 import type { CliIo } from './io.ts';
 import { SLACK_OPTIONAL_SCOPES, SLACK_SCOPES } from './slack-scopes.ts';
 
@@ -365,7 +366,7 @@ export async function doctor(argv: string[], io: CliIo): Promise<number> {
   let config;
   try {
     const cdk = JSON.parse(await readFile('cdk.json', 'utf8')) as { context?: { environments?: unknown } };
-    config = environmentConfig(cdk.context?.environments, name);
+    config = chooseEnvironment(cdk.context?.environments, name, 'doctor');
   } catch (error) {
     io.err(`dispatch doctor: ${(error as Error).message}`);
     return 2;
@@ -384,7 +385,8 @@ export async function doctor(argv: string[], io: CliIo): Promise<number> {
     );
     for (const p of out.Parameters ?? []) values.set(p.Name!.slice(prefix.length + 1), p.Value ?? '');
   } catch (error) {
-    io.err(explainAwsError(error, `reading ${prefix}/*`));
+    const retry = `npx dispatch doctor --env ${config.name} --region ${region ?? 'eu-west-1'}`;
+    io.err(explainAwsError(error, `reading ${prefix}/*`, retry));
     return 1;
   }
 

@@ -9,6 +9,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } 
 import { AlarmValidationError } from '../../lambdas/core/errors.ts';
 import { parseAlarmJson } from '../../lambdas/core/parse-alarm.ts';
 import { parseArgs } from './args.ts';
+import { commandLine, queueUrlProblem, topicRegion } from './arns.ts';
 import { explainAwsError } from './aws-errors.ts';
 import type { CliIo } from './io.ts';
 
@@ -84,8 +85,18 @@ export async function redrive(argv: string[], io: CliIo): Promise<number> {
     );
     return 2;
   }
+  const arn = topicRegion(topic);
+  const problem = 'error' in arn ? arn.error : queueUrlProblem(queue);
+  if (problem) {
+    io.err(`dispatch redrive: ${problem}`);
+    return 2;
+  }
   const max = Number(args.max ?? Infinity);
-  const region = (args.region as string | undefined) ?? topic.split(':')[3];
+  if (args.max !== undefined && !(Number.isInteger(max) && max > 0)) {
+    io.err(`dispatch redrive: --max must be a whole number above 0, got "${String(args.max)}"`);
+    return 2;
+  }
+  const region = (args.region as string | undefined) ?? ('region' in arn ? arn.region : undefined);
   const sqs = new SQSClient(region ? { region } : {});
   const sns = new SNSClient(region ? { region } : {});
   const dry = Boolean(args['dry-run']);
@@ -132,9 +143,11 @@ export async function redrive(argv: string[], io: CliIo): Promise<number> {
       if (dry) break;
     }
   } catch (error) {
-    io.err(explainAwsError(error, 'redrive'));
+    io.err(explainAwsError(error, dry ? 'redrive --dry-run' : 'redrive', commandLine('redrive', argv)));
     io.out(
-      `Republished ${moved}, kept ${kept} before the error; what was not republished is still in the queue.`,
+      dry
+        ? `Dry run stopped by the error after ${seen} message${seen === 1 ? '' : 's'}; nothing was changed.`
+        : `Republished ${moved}, kept ${kept} before the error; what was not republished is still in the queue.`,
     );
     return 1;
   }

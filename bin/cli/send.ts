@@ -4,6 +4,7 @@ import { describeAlarm } from '../../lambdas/core/describe-alarm.ts';
 import { AlarmValidationError } from '../../lambdas/core/errors.ts';
 import { parseAlarmJson } from '../../lambdas/core/parse-alarm.ts';
 import { parseArgs } from './args.ts';
+import { commandLine, topicRegion } from './arns.ts';
 import { explainAwsError } from './aws-errors.ts';
 import type { CliIo } from './io.ts';
 
@@ -28,8 +29,13 @@ export async function send(argv: string[], io: CliIo): Promise<number> {
     );
     return 2;
   }
-  const region = (args.region as string | undefined) ?? topic.split(':')[3];
-  const sns = new SNSClient(region ? { region } : {});
+  const arn = topicRegion(topic);
+  if ('error' in arn) {
+    io.err(`dispatch send: ${arn.error}`);
+    return 2;
+  }
+  const region = (args.region as string | undefined) ?? arn.region;
+  const sns = new SNSClient({ region });
   let failed = 0;
   for (const file of args._) {
     try {
@@ -43,9 +49,9 @@ export async function send(argv: string[], io: CliIo): Promise<number> {
         io.err(`${file}: not sent, invalid`);
         for (const i of error.issues) io.err(`  ${i.path || '(alarm)'}: ${i.message}`);
       } else if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        io.err(`${file}: cannot read it; check the path`);
+        io.err(`${file}: no such file; check the path (e.g. examples/self-service.json)`);
       } else {
-        io.err(explainAwsError(error, `${file}: publish to ${topic}`));
+        io.err(explainAwsError(error, `${file}: publish to ${topic}`, commandLine('send', argv)));
       }
     }
   }
