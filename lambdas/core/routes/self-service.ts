@@ -13,7 +13,7 @@ import type { SelfServiceAlarm, User } from '../message.ts';
 import type { PromptRecord } from '../ports.ts';
 import { code, mention } from '../render/github.ts';
 import { DEFAULT_NO, DEFAULT_YES, selfServiceDm } from '../render/slack.ts';
-import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
+import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
 import { occurrenceFor, type Occurrence } from '../occurrence.ts';
 import { commentOnce } from '../steps.ts';
 import { dmOnce, sendDm } from './dm.ts';
@@ -87,6 +87,10 @@ export async function routeSelfServiceUser(
 
   const annotate = (fields: Parameters<RouteDeps['ledger']['annotate']>[2]) =>
     recorded.then(() => deps.ledger.annotate(key, occ.record.occurrence, fields));
+  const recordDm = (dm: DmOutcome) =>
+    prompt && dm.channel && dm.ts && !dm.failed && !occ.record.prompt?.dm
+      ? annotate({ prompt: { ...prompt, dm: { channel: dm.channel, ts: dm.ts } } })
+      : Promise.resolve();
   const [issueStep, dmStep] = await Promise.allSettled([
     openIssue(
       deps,
@@ -119,12 +123,7 @@ export async function routeSelfServiceUser(
           issueUrl: occ.record.issue?.url,
         });
       },
-      {
-        record: (dm) =>
-          prompt && dm.channel && dm.ts && !dm.failed && !occ.record.prompt?.dm
-            ? annotate({ prompt: { ...prompt, dm: { channel: dm.channel, ts: dm.ts } } })
-            : Promise.resolve(),
-      },
+      { record: (dm) => recordDm(dm) },
     ),
   ]);
 
@@ -133,7 +132,11 @@ export async function routeSelfServiceUser(
     // A retry that found the step done but the record without it (a crash between the two writes).
     if (!issueStep.value.fresh && !occ.record.issue) await annotate({ issue: delivery.issue });
   }
-  if (dmStep.status === 'fulfilled') delivery.dms.push(dmStep.value.result);
+  if (dmStep.status === 'fulfilled') {
+    delivery.dms.push(dmStep.value.result);
+    // A retry that found the DM sent but the prompt without it (a crash between the two writes).
+    if (!dmStep.value.fresh) await recordDm(dmStep.value.result);
+  }
   const timersSet = await Promise.allSettled([timers]);
   throwIfAnyFailed([issueStep, dmStep, ...timersSet]);
 
