@@ -77,6 +77,8 @@ export class DispatchStack extends Stack {
       timerEnvironment.DISPATCH_SCHEDULE_GROUP!,
     );
     this.timers.grantSet(this.incoming.fn.role);
+    // A prompt whose DM Slack refused is never answered: the incoming function cancels its timers.
+    this.timers.grantCancel(this.incoming.fn.role);
     this.timers.grantCancel(this.triage.worker.role);
 
     this.monitoring = new Monitoring(this, 'Monitoring', {

@@ -1,7 +1,8 @@
 /**
  * Timers of self-service prompts: an EventBridge Scheduler group whose one-time schedules invoke the triage worker
  * at a prompt's deadline (and halfway, for the reminder), and the role the scheduler uses to do so. The incoming
- * function may create schedules in this group only; the worker may delete them (an answer cancels its timers).
+ * function may create schedules in this group only, and delete them (a prompt whose DM failed cancels its timers);
+ * the worker may delete them (an answer cancels its timers).
  */
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';

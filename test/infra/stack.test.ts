@@ -260,12 +260,15 @@ describe('the ledger', () => {
 });
 
 describe('prompt timers', () => {
-  it('lets the incoming function set schedules in its own group, and the worker cancel them', () => {
+  it('lets the incoming function set and cancel schedules in its own group, and the worker cancel them', () => {
     const schedules = (fn: string) =>
       policyOf(example, fn)
         .filter((s) => JSON.stringify(s.Action).includes('scheduler:'))
         .map((s) => [s.Action, JSON.stringify(s.Resource).includes('schedule/dispatch-example/*')]);
-    expect(schedules(INCOMING)).toEqual([['scheduler:CreateSchedule', true]]);
+    expect(schedules(INCOMING)).toEqual([
+      ['scheduler:CreateSchedule', true],
+      ['scheduler:DeleteSchedule', true],
+    ]);
     expect(schedules(WORKER)).toEqual([['scheduler:DeleteSchedule', true]]);
     expect(schedules(TRIAGE)).toEqual([]);
     expect(policyOf(example, INCOMING).some((s) => s.Action === 'iam:PassRole')).toBe(true);
