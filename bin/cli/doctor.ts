@@ -11,14 +11,17 @@
  *               is a member there (a bot token reads only conversations it is in, and needs no further scope).
  *   GitHub:     GET /user, then GET /repos/{owner}/{defaultRepo} (can the token see the default repository?)
  *   PagerDuty:  REST mode, GET /services/{id} with the API token; Events mode, the routing key's shape
- *               (the Events API has no read-only check)
+ *               (the Events API has no read-only check), and whether the service an alarm names can be paged:
+ *               the routing-key map's services, and any other when the optional API token is stored
+ *               (GET /services?limit=1 proves it works; read-only is enough,
+ *               https://developer.pagerduty.com/api-reference/e960cca205c0f-list-services)
  */
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readFile } from 'node:fs/promises';
 import { GitHubAppToken } from '../../lambdas/adapters/github-app-token.ts';
 import { parseRoutingKeys } from '../../lambdas/adapters/pagerduty-pager.ts';
 import { headerSecret } from '../../lambdas/adapters/secret-values.ts';
-import { SECRET } from '../../lambdas/shared/env.ts';
+import { PAGERDUTY_SECRETS, SECRET } from '../../lambdas/shared/env.ts';
 import type { EnvironmentConfig } from '../../lib/config.ts';
 import { parseArgs } from './args.ts';
 import { explainAwsError } from './aws-errors.ts';
@@ -356,6 +359,57 @@ export async function checkPagerDuty(secret: string, config: EnvironmentConfig):
   };
 }
 
+/**
+ * Events mode: can the service an alarm names (body.pagerduty.service, pagerDutyServiceId) be paged? The services
+ * the routing-key map names, yes; any other only when the API token is stored and works. Otherwise the default
+ * service is paged and the delivery report names the service asked for.
+ */
+export async function checkPagerDutyServices(
+  routingKey: string,
+  apiToken: string | undefined,
+  config: EnvironmentConfig,
+  tokenParameter: string,
+): Promise<Check[]> {
+  let mapped: string[] = [];
+  try {
+    mapped = Object.keys(parseRoutingKeys(routingKey)).filter((s) => s !== 'default');
+  } catch {
+    // checkPagerDuty reports a malformed routing key.
+  }
+  const store = `store a PagerDuty API token (read-only is enough): aws ssm put-parameter --type SecureString --name ${tokenParameter} --value '…'`;
+  if (apiToken === undefined) {
+    const line = mapped.length
+      ? `alarms naming ${mapped.join(', ')} page that service (routing-key map); an alarm naming any other service pages the default one and its delivery report names the service. To page every service an alarm names, ${store}`
+      : `alarms naming a PagerDuty service (body.pagerduty.service, pagerDutyServiceId) page the default service and their delivery report names the service. To page it, ${store}; or store the routing key as a map of routing keys by service ID, {"default":"…","PABC123":"…"}`;
+    return [{ ok: true, note: true, line }];
+  }
+  const unusable = headerFault(SECRET.pagerdutyApiToken, apiToken);
+  if (unusable) return [unusable];
+  const base = (config.pagerduty.apiUrl ?? 'https://api.pagerduty.com').replace(/\/$/, '');
+  try {
+    const { status } = await getJson(`${base}/services?limit=1`, {
+      authorization: `Token token=${apiToken}`,
+      accept: 'application/vnd.pagerduty+json;version=2',
+    });
+    if (status !== 200)
+      return [
+        {
+          ok: false,
+          line: `PagerDuty API token refused (HTTP ${status}): alarms naming a PagerDuty service page the default one; store a working token (read-only is enough) at ${tokenParameter}`,
+        },
+      ];
+    const map = mapped.length ? ` (the routing-key map's key is used for ${mapped.join(', ')})` : '';
+    return [
+      {
+        ok: true,
+        line: `PagerDuty API token works: an alarm naming a PagerDuty service pages it through the service's Events API v2 integration${map}`,
+      },
+    ];
+  } catch (error) {
+    return [{ ok: false, line: `PagerDuty unreachable at ${base}: ${(error as Error).message}` }];
+  }
+}
+
 export async function doctor(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, { env: 'string', region: 'string', help: 'boolean' });
   if (args.help) {
@@ -376,12 +430,17 @@ export async function doctor(argv: string[], io: CliIo): Promise<number> {
     config.pagerduty.mode === 'rest' ? SECRET.pagerdutyApiToken : SECRET.pagerdutyRoutingKey;
   const githubSecret = config.github.app ? SECRET.githubAppPrivateKey : SECRET.githubToken;
   const names = [SECRET.slackBotToken, SECRET.slackSigningSecret, githubSecret, pagerSecret];
+  // Read when stored, never missing: in Events mode the API token resolves the service an alarm names.
+  const optional = PAGERDUTY_SECRETS[config.pagerduty.mode].optional;
   const region = (args.region as string | undefined) ?? config.region;
   const ssm = new SSMClient(region ? { region } : {});
   const values = new Map<string, string>();
   try {
     const out = await ssm.send(
-      new GetParametersCommand({ Names: names.map((n) => `${prefix}/${n}`), WithDecryption: true }),
+      new GetParametersCommand({
+        Names: [...names, ...optional].map((n) => `${prefix}/${n}`),
+        WithDecryption: true,
+      }),
     );
     for (const p of out.Parameters ?? []) values.set(p.Name!.slice(prefix.length + 1), p.Value ?? '');
   } catch (error) {
@@ -409,12 +468,23 @@ export async function doctor(argv: string[], io: CliIo): Promise<number> {
     });
   }
   io.out(`Checking environment "${config.name}" (secrets under ${prefix})…`);
-  const [slack, github, pagerduty] = await Promise.all([
+  for (const n of optional.filter((o) => values.has(o)))
+    checks.push({ ok: true, line: `${prefix}/${n} exists` });
+  const routingKey = config.pagerduty.mode === 'events' ? values.get(SECRET.pagerdutyRoutingKey) : undefined;
+  const apiToken = values.get(SECRET.pagerdutyApiToken);
+  const [slack, github, pagerduty, services] = await Promise.all([
     values.has(SECRET.slackBotToken) ? checkSlack(values.get(SECRET.slackBotToken)!, config) : undefined,
     values.has(githubSecret) ? checkGitHub(values.get(githubSecret)!, config) : undefined,
     values.has(pagerSecret) ? checkPagerDuty(values.get(pagerSecret)!, config) : undefined,
+    routingKey === undefined
+      ? undefined
+      : checkPagerDutyServices(routingKey, apiToken, config, `${prefix}/${SECRET.pagerdutyApiToken}`),
   ]);
-  checks.push(...[...(slack ?? []), ...(github ?? []), pagerduty].filter((c): c is Check => c !== undefined));
+  checks.push(
+    ...[...(slack ?? []), ...(github ?? []), pagerduty, ...(services ?? [])].filter(
+      (c): c is Check => c !== undefined,
+    ),
+  );
   for (const c of checks) io.out(c.note ? `  ${c.line}` : `${c.ok ? '✓' : '✗'} ${c.line}`);
   const failed = checks.filter((c) => !c.ok).length;
   io.out(failed ? `${failed} problem${failed > 1 ? 's' : ''} to fix.` : 'All good.');

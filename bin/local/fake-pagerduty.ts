@@ -1,4 +1,8 @@
-/** A PagerDuty fake on loopback: Events API v2 enqueue and REST incidents, both deduplicating open incidents. */
+/**
+ * A PagerDuty fake on loopback: Events API v2 enqueue and REST incidents, both deduplicating open incidents, and the
+ * REST services a token may read. Every service exists, with one Events API v2 integration whose key is
+ * `serviceRoutingKey(id)`; an event sent with that key opens its incident on that service.
+ */
 import { route, serve, type FakeBehaviour, type Running } from './http.ts';
 
 export interface Incident {
@@ -17,6 +21,22 @@ export interface Incident {
 export interface FakePagerDuty extends Running {
   incidents: Incident[];
 }
+
+const SERVICE_KEY_PREFIX = 'R1SANDBOX';
+
+/** The Events API v2 integration key the fake gives service `id` (GET /services/{id}?include[]=integrations). */
+export function serviceRoutingKey(id: string): string {
+  return `${SERVICE_KEY_PREFIX}${id}`;
+}
+
+/** The service an event's routing key pages: the one whose integration key it is, else the key itself. */
+function serviceOf(routingKey: string): string {
+  return routingKey.startsWith(SERVICE_KEY_PREFIX) ? routingKey.slice(SERVICE_KEY_PREFIX.length) : routingKey;
+}
+
+/** REST API v2 wants `Authorization: Token token=…`. */
+const hasToken = (headers: Record<string, string | string[] | undefined>) =>
+  typeof headers.authorization === 'string' && /^Token token=\S+$/.test(headers.authorization);
 
 export async function startFakePagerDuty(
   options: FakeBehaviour & { htmlBase?: string } = {},
@@ -58,7 +78,7 @@ export async function startFakePagerDuty(
             title: payload.summary,
             dedupKey: key,
             severity: payload.severity ?? 'critical',
-            service: String(body.routing_key),
+            service: serviceOf(String(body.routing_key)),
             details: payload.custom_details,
           });
         return { status: 202, body: { status: 'success', message: 'Event processed', dedup_key: key } };
@@ -104,10 +124,35 @@ export async function startFakePagerDuty(
         };
       }),
       route('GET', '/users/me', () => ({ status: 200, body: { user: { email: 'oncall@example.com' } } })),
-      route('GET', '/services/:id', ({ params }) => ({
-        status: 200,
-        body: { service: { id: params.id, name: 'Dispatch sandbox' } },
-      })),
+      route('GET', '/services', ({ headers }) =>
+        hasToken(headers)
+          ? { status: 200, body: { services: [], limit: 25, offset: 0, more: false } }
+          : { status: 401, body: { error: { message: 'Unauthorized', code: 2006 } } },
+      ),
+      // include[]=integrations gives the integrations in full (with integration_key), else as references.
+      route('GET', '/services/:id', ({ params, query, headers }) => {
+        if (!hasToken(headers))
+          return { status: 401, body: { error: { message: 'Unauthorized', code: 2006 } } };
+        const full = query.getAll('include[]').includes('integrations');
+        const integration = {
+          id: `PI${params.id}`.slice(0, 14),
+          type: full ? 'events_api_v2_inbound_integration' : 'events_api_v2_inbound_integration_reference',
+          summary: 'Dispatch sandbox',
+          ...(full ? { name: 'Dispatch sandbox', integration_key: serviceRoutingKey(params.id!) } : {}),
+        };
+        return {
+          status: 200,
+          body: {
+            service: {
+              id: params.id,
+              type: 'service',
+              name: 'Dispatch sandbox',
+              status: 'active',
+              integrations: [integration],
+            },
+          },
+        };
+      }),
     ],
     options,
   )) as FakePagerDuty;

@@ -124,13 +124,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     )
   ) {
     secrets[SECRET.pagerdutyRoutingKey] = source.DISPATCH_PAGERDUTY_ROUTING_KEY || 'R0LOCAL';
-    secrets[SECRET.pagerdutyApiToken] = source.DISPATCH_PAGERDUTY_API_TOKEN || 'local';
+    // In Events mode the API token is optional (it resolves the service an alarm names): none unless given.
+    secrets[SECRET.pagerdutyApiToken] =
+      source.DISPATCH_PAGERDUTY_API_TOKEN ||
+      (source.DISPATCH_PAGERDUTY_MODE === 'rest' ? 'local' : undefined);
   } else {
     pagerduty = await startFakePagerDuty({ ...options.fakes, htmlBase: web.url });
     closers.push(() => pagerduty!.close());
     env.DISPATCH_PAGERDUTY_MODE = 'events';
     env.DISPATCH_PAGERDUTY_EVENTS_URL = pagerduty.url;
+    // The fake's REST API resolves the service an alarm names (PABC123 in the examples) to its own integration key.
+    env.DISPATCH_PAGERDUTY_API_URL = pagerduty.url;
     secrets[SECRET.pagerdutyRoutingKey] = 'R0SANDBOX';
+    secrets[SECRET.pagerdutyApiToken] = 'pd-sandbox';
     modes.pagerduty = 'fake';
   }
 

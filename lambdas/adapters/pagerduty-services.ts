@@ -2,14 +2,15 @@
  * The Events API v2 routing key of the PagerDuty service an alarm names, looked up with the REST API when a token
  * is stored (a read-only API key is enough), and kept for the life of the function instance.
  *
- * - GET /services/{id}?include[]=integrations
- *   (https://developer.pagerduty.com/api-reference/165ad96a22ad5-get-a-service) answers the service with its
- *   integrations; one of type `events_api_v2_inbound_integration` carries the `integration_key` that is the routing
- *   key of events for that service (https://developer.pagerduty.com/docs/events-api-v2/trigger-events/).
- * - REST API v2 headers: `Accept: application/vnd.pagerduty+json;version=2` and `Authorization: Token token=…`
- *   (https://developer.pagerduty.com/docs/authentication).
- * - A disabled service does not open incidents (https://support.pagerduty.com/main/docs/services-and-integrations),
- *   so it counts as one that cannot be paged.
+ * - GET /services/{id}?include[]=integrations ("Get a service" in the REST API v2 reference,
+ *   https://github.com/PagerDuty/api-schema/blob/main/reference/REST/openapiv3.json) answers the service with its
+ *   integrations in full instead of as references; one of type `events_api_v2_inbound_integration` carries the
+ *   `integration_key` that is the routing key of events for that service
+ *   (https://developer.pagerduty.com/docs/events-api-v2/trigger-events/).
+ * - REST API v2 headers (same schema): `Accept: application/vnd.pagerduty+json;version=2` (the version) and
+ *   `Authorization: Token token=<API_KEY>`.
+ * - A service whose `status` is `disabled` "will not have any new triggered incidents" (same schema), so it counts as
+ *   one that cannot be paged; `maintenance` is the team's own choice and is left to PagerDuty.
  *
  * Nothing here puts the token or a key in a message: reasons name the service, the HTTP status and the fix.
  */

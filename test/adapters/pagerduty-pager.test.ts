@@ -408,3 +408,29 @@ describe('EventsPager: the PagerDuty service an alarm names (issue 13)', () => {
     secretFree(disabled.note);
   });
 });
+
+describe('EventsPager against the local fake PagerDuty (issue 13)', () => {
+  it('resolves the service through GET /services/{id} and opens the incident on it', async () => {
+    // Prepare
+    const { startFakePagerDuty } = await import('../../bin/local/fake-pagerduty.ts');
+    const fake = await startFakePagerDuty();
+    try {
+      const pager = new EventsPager({
+        routingKey: async () => 'R0SANDBOX',
+        apiToken: async () => 'pd-sandbox',
+        apiUrl: fake.url,
+        eventsUrl: fake.url,
+        timeoutMs: 1_000,
+        clock: recordingClock(),
+      });
+      // Act
+      const withService = await pager.trigger({ ...page, service: 'PABC123' });
+      const without = await pager.trigger({ ...page, dedupKey: 'high-priority:def' });
+      // Assess
+      expect(fake.incidents.map((i) => i.service)).toEqual(['PABC123', 'R0SANDBOX']);
+      expect([withService.note, without.note]).toEqual([undefined, undefined]);
+    } finally {
+      await fake.close();
+    }
+  });
+});

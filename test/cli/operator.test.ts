@@ -540,3 +540,83 @@ describe('dispatch doctor: Slack scopes and the default channel (issue 13)', () 
     );
   });
 });
+
+describe('dispatch doctor: the PagerDuty service an alarm names (issue 13)', () => {
+  const ROUTING_KEY = 'R0123456789abcdef0123456789ABCDE';
+  /** Only the PagerDuty secrets (and the signing secret): Slack and GitHub are not checked here. */
+  const parameters = (values: Record<string, string>) =>
+    ssm.on(GetParametersCommand).resolves({
+      Parameters: Object.entries({
+        'slack/signing-secret': '0123456789abcdef0123456789abcdef',
+        ...values,
+      }).map(([k, v]) => ({ Name: `/dispatch/example/${k}`, Value: v })),
+    });
+
+  it('asks SSM for the optional API token in Events mode, and says how to map a service when there is none', async () => {
+    // Prepare
+    parameters({ 'pagerduty/routing-key': ROUTING_KEY });
+    const { io, stdout } = fakeIo();
+    // Act
+    await main(['doctor', '--env', 'example'], io);
+    // Assess
+    const asked = ssm.commandCalls(GetParametersCommand)[0]!.args[0].input.Names;
+    expect(asked).toContain('/dispatch/example/pagerduty/api-token');
+    expect(stdout.some((l) => /pagerduty\/api-token is missing/.test(l))).toBe(false);
+    const note = stdout.find((l) => l.includes('alarms naming a PagerDuty service'));
+    expect(note).toMatch(/^ {2}alarms naming a PagerDuty service .* page the default service/);
+    expect(note).toContain(
+      "aws ssm put-parameter --type SecureString --name /dispatch/example/pagerduty/api-token --value '…'",
+    );
+    expect(note).toContain('{"default":"…","PABC123":"…"}');
+  });
+
+  it('names the services the routing-key map pages when no token is stored', async () => {
+    // Prepare
+    parameters({ 'pagerduty/routing-key': JSON.stringify({ default: ROUTING_KEY, PSEC123: ROUTING_KEY }) });
+    const { io, stdout } = fakeIo();
+    // Act
+    await main(['doctor', '--env', 'example'], io);
+    // Assess
+    expect(stdout.join('\n')).toMatch(
+      /alarms naming PSEC123 page that service \(routing-key map\); an alarm naming any other service pages the default one/,
+    );
+  });
+
+  it('checks a stored API token with a read-only call and says services are resolved', async () => {
+    // Prepare
+    parameters({ 'pagerduty/routing-key': ROUTING_KEY, 'pagerduty/api-token': 'u+readOnly1' });
+    const pd = nock('https://api.pagerduty.com')
+      .get('/services')
+      .query({ limit: '1' })
+      .matchHeader('authorization', 'Token token=u+readOnly1')
+      .matchHeader('accept', 'application/vnd.pagerduty+json;version=2')
+      .reply(200, { services: [], limit: 1, offset: 0, more: false });
+    const { io, stdout } = fakeIo();
+    // Act
+    await main(['doctor', '--env', 'example'], io);
+    // Assess
+    expect(pd.isDone()).toBe(true);
+    expect(stdout).toContain('✓ /dispatch/example/pagerduty/api-token exists');
+    expect(stdout).toContain(
+      "✓ PagerDuty API token works: an alarm naming a PagerDuty service pages it through the service's Events API v2 integration",
+    );
+  });
+
+  it('fails when the stored API token is refused, without printing it', async () => {
+    // Prepare
+    parameters({ 'pagerduty/routing-key': ROUTING_KEY, 'pagerduty/api-token': 'u+revoked1' });
+    nock('https://api.pagerduty.com')
+      .get('/services')
+      .query(true)
+      .reply(401, { error: { message: 'Unauthorized' } });
+    const { io, stdout } = fakeIo();
+    // Act
+    const code = await main(['doctor', '--env', 'example'], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      '✗ PagerDuty API token refused (HTTP 401): alarms naming a PagerDuty service page the default one; store a working token (read-only is enough) at /dispatch/example/pagerduty/api-token',
+    );
+    expect(stdout.join('\n')).not.toContain('u+revoked1');
+  });
+});
