@@ -64,6 +64,15 @@ export async function startFakePagerDuty(
       route('POST', '/v2/enqueue', ({ body }) => {
         const payload = body.payload as
           { summary?: string; severity?: string; custom_details?: unknown } | undefined;
+        // https://developer.pagerduty.com/docs/events-api-v2/resolve-alerts/
+        if (body.routing_key && body.event_action === 'resolve' && body.dedup_key) {
+          const incident = open(String(body.dedup_key));
+          if (incident) incident.status = 'resolved';
+          return {
+            status: 202,
+            body: { status: 'success', message: 'Event processed', dedup_key: body.dedup_key },
+          };
+        }
         if (!body.routing_key || !payload?.summary || body.event_action !== 'trigger') {
           return {
             status: 400,

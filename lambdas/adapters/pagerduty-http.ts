@@ -16,7 +16,12 @@ export interface PagerDutyHttp {
 export async function pagerDutyRequest(
   options: PagerDutyHttp,
   what: string,
-  request: { method: 'GET' | 'POST'; url: string; headers: Record<string, string>; body?: unknown },
+  request: {
+    method: 'GET' | 'POST' | 'PUT';
+    url: string;
+    headers: Record<string, string>;
+    body?: unknown;
+  },
 ): Promise<Response> {
   // Outside the try below: a body JSON.stringify cannot encode is not a connection failure to retry.
   const payload = request.body === undefined ? undefined : JSON.stringify(request.body);

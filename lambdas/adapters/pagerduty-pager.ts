@@ -101,6 +101,23 @@ export class EventsPager implements Pager {
     const answer = (await res.json().catch(() => ({}))) as { dedup_key?: string };
     return { dedupKey: answer.dedup_key ?? page.dedupKey, deduplicated: false, note };
   }
+
+  /**
+   * `event_action: resolve` with the trigger's dedup key, through the same service's routing key:
+   * https://developer.pagerduty.com/docs/events-api-v2/resolve-alerts/ (a key with no open alert is accepted).
+   */
+  async resolve(request: { dedupKey: string; service?: string | undefined }): Promise<void> {
+    const { routingKey } = await pickRoutingKey(await this.options.routingKey(), request.service, (service) =>
+      this.services.resolve(service),
+    );
+    const url = `${(this.options.eventsUrl ?? PAGERDUTY_EVENTS_URL).replace(/\/$/, '')}/v2/enqueue`;
+    await pagerDutyRequest(this.options, 'resolve event', {
+      method: 'POST',
+      url,
+      headers: { 'Content-Type': 'application/json' },
+      body: { routing_key: routingKey, event_action: 'resolve', dedup_key: request.dedupKey },
+    });
+  }
 }
 
 export class RestPager implements Pager {
@@ -149,6 +166,38 @@ export class RestPager implements Pager {
         return { dedupKey: page.dedupKey, deduplicated: true };
       }
       throw error;
+    }
+  }
+
+  /**
+   * The open incidents with this `incident_key`, each set to resolved:
+   * https://developer.pagerduty.com/api-reference/9d0b4b12e36f9-list-incidents (`incident_key`, `statuses[]`) and
+   * https://developer.pagerduty.com/api-reference/8a0e1aa2ec666-update-an-incident (`status: resolved`).
+   */
+  async resolve(request: { dedupKey: string; service?: string | undefined }): Promise<void> {
+    const base = (this.options.apiUrl ?? PAGERDUTY_API_URL).replace(/\/$/, '');
+    const headers = {
+      'Content-Type': 'application/json',
+      Accept: 'application/vnd.pagerduty+json;version=2',
+      Authorization: `Token token=${await this.options.apiToken()}`,
+      From: this.options.from,
+    };
+    const query = new URLSearchParams({ incident_key: request.dedupKey });
+    for (const status of ['triggered', 'acknowledged']) query.append('statuses[]', status);
+    const res = await pagerDutyRequest(this.options, 'list incidents', {
+      method: 'GET',
+      url: `${base}/incidents?${query.toString()}`,
+      headers,
+    });
+    const { incidents = [] } = (await res.json().catch(() => ({}))) as { incidents?: { id?: string }[] };
+    for (const incident of incidents) {
+      if (typeof incident.id !== 'string' || !/^[A-Z0-9]+$/i.test(incident.id)) continue;
+      await pagerDutyRequest(this.options, 'resolve incident', {
+        method: 'PUT',
+        url: `${base}/incidents/${incident.id}`,
+        headers,
+        body: { incident: { type: 'incident_reference', status: 'resolved' } },
+      });
     }
   }
 }

@@ -90,6 +90,44 @@ export interface PageResult {
 
 export interface Pager {
   trigger(page: PageRequest): Promise<PageResult>;
+  /**
+   * Resolves the incident of `dedupKey` (Events API v2 `resolve` with the same key, through the routing key of
+   * `service` as for the trigger; REST mode: the open incident with that `incident_key`). Resolving what is already
+   * resolved, or was never triggered, is not an error.
+   */
+  resolve(request: { dedupKey: string; service?: string | undefined }): Promise<void>;
+}
+
+// ---------------------------------------------------------------- events
+
+/** What Dispatch tells Amazon EventBridge (`source` `dispatch`), so teams can attach containment. */
+export type DispatchEventType = 'Prompt Answered' | 'Alarm Escalated' | 'Alarm Resolved' | 'Prompt Timed Out';
+
+export interface DispatchEvent {
+  detailType: DispatchEventType;
+  detail: {
+    /** Stable for one happening (alarm key, occurrence, kind): a consumer can drop a repeat by it. */
+    eventId: string;
+    alarmKey: string;
+    alarmType: string;
+    /** The named producer that sent the alarm; absent for the default producer. */
+    producer?: string | undefined;
+    answer?: 'yes' | 'no' | undefined;
+    /** The Slack user who answered (a responder, when `onBehalfOf` is set). */
+    answeredBy?: string | undefined;
+    /** The prompt's owner, when a responder answered for them. */
+    onBehalfOf?: string | undefined;
+    reason?: string | undefined;
+    issueUrl?: string | undefined;
+    pagerDutyDedupKey?: string | undefined;
+    /** ISO 8601. */
+    at: string;
+  };
+}
+
+export interface Events {
+  /** Publishes one event (EventBridge PutEvents); throws VendorError when it was not accepted. */
+  publish(event: DispatchEvent): Promise<void>;
 }
 
 // ---------------------------------------------------------------- ledger

@@ -434,3 +434,62 @@ describe('EventsPager against the local fake PagerDuty (issue 13)', () => {
     }
   });
 });
+
+describe('resolving at the source (issue 15)', () => {
+  it('Events API v2: sends resolve with the same dedup key through the service’s routing key', async () => {
+    // Prepare
+    const scope = nock('https://events.pagerduty.com')
+      .post('/v2/enqueue', {
+        routing_key: 'R1SECURITY',
+        event_action: 'resolve',
+        dedup_key: 'high-priority:abc',
+      })
+      .reply(202, { status: 'success' });
+    // Act
+    await events('{"default":"R0DEFAULT","PSEC":"R1SECURITY"}').resolve({
+      dedupKey: 'high-priority:abc',
+      service: 'PSEC',
+    });
+    // Assess
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('REST: resolves each open incident with that incident key, as the configured user', async () => {
+    // Prepare
+    const rest = new RestPager({
+      apiToken: async () => 'u+token',
+      from: 'oncall@example.com',
+      defaultServiceId: 'PDEFAULT',
+      timeoutMs: 300,
+      clock: recordingClock(),
+    });
+    const scope = nock('https://api.pagerduty.com', { reqheaders: { from: 'oncall@example.com' } })
+      .get('/incidents')
+      .query({ incident_key: 'high-priority:abc', 'statuses[]': ['triggered', 'acknowledged'] })
+      .reply(200, { incidents: [{ id: 'Q1ABC' }] })
+      .put('/incidents/Q1ABC', { incident: { type: 'incident_reference', status: 'resolved' } })
+      .reply(200, { incident: { id: 'Q1ABC', status: 'resolved' } });
+    // Act
+    await rest.resolve({ dedupKey: 'high-priority:abc' });
+    // Assess
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('REST: nothing open under that key is not an error', async () => {
+    // Prepare
+    const rest = new RestPager({
+      apiToken: async () => 'u+token',
+      from: 'oncall@example.com',
+      defaultServiceId: 'PDEFAULT',
+      timeoutMs: 300,
+      clock: recordingClock(),
+    });
+    const scope = nock('https://api.pagerduty.com')
+      .get('/incidents')
+      .query(true)
+      .reply(200, { incidents: [] });
+    // Act / Assess
+    await expect(rest.resolve({ dedupKey: 'k' })).resolves.toBeUndefined();
+    expect(scope.isDone()).toBe(true);
+  });
+});

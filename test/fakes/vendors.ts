@@ -4,6 +4,8 @@ import { carriesMarker } from '../../lambdas/core/render/github.ts';
 import type {
   Chat,
   ChatMessage,
+  DispatchEvent,
+  Events,
   IssueRef,
   IssueTracker,
   Log,
@@ -207,7 +209,26 @@ function enforceGitHubLimits(body: string | undefined, title?: string): void {
   }
 }
 
+export class FakeEvents implements Events {
+  readonly published: DispatchEvent[] = [];
+  failPublish: Failure = () => undefined;
+  async publish(event: DispatchEvent): Promise<void> {
+    const error = this.failPublish();
+    if (error) throw error;
+    this.published.push(structuredClone(event));
+  }
+  of(type: DispatchEvent['detailType']) {
+    return this.published.filter((e) => e.detailType === type);
+  }
+}
+
 export class FakePager implements Pager {
+  readonly resolved: { dedupKey: string; service?: string | undefined }[] = [];
+  async resolve(request: { dedupKey: string; service?: string | undefined }): Promise<void> {
+    const error = this.failTrigger();
+    if (error) throw error;
+    this.resolved.push(request);
+  }
   readonly pages: PageRequest[] = [];
   failTrigger: Failure = () => undefined;
   async trigger(page: PageRequest): Promise<PageResult> {
