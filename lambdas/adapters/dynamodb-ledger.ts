@@ -143,6 +143,57 @@ export class DynamoLedger implements Ledger {
     );
   }
 
+  async markResolved(key: string, occurrence: number, messageId: string): Promise<'won' | 'already'> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: ALARM },
+          UpdateExpression: 'SET resolved = if_not_exists(resolved, :now), resolvedBy = :mid, updatedAt = :now',
+          ConditionExpression: 'occurrence = :occ AND (attribute_not_exists(resolved) OR resolvedBy = :mid)',
+          ExpressionAttributeValues: { ':occ': occurrence, ':mid': messageId, ':now': this.clock.now() },
+        }),
+      );
+      return 'won';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'already';
+      throw ledgerError(error);
+    }
+  }
+
+  async fired(key: string, messageId: string): Promise<void> {
+    await this.call(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: ALARM },
+          UpdateExpression:
+            'SET occurrence = if_not_exists(occurrence, :one), firstMessageId = if_not_exists(firstMessageId, :mid), updatedAt = :now, expiresAt = :ttl REMOVE resolved, resolvedBy',
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':mid': messageId,
+            ':now': this.clock.now(),
+            ':ttl': this.expiresAt(),
+          },
+        }),
+      ),
+    );
+  }
+
+  async freeSlot(key: string, slot: string): Promise<void> {
+    await this.call(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: `slot#${slot}` },
+          UpdateExpression: 'SET takenAt = :free, #owner = :nobody',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':free': 0, ':nobody': '' },
+        }),
+      ),
+    );
+  }
+
   async annotate(
     key: string,
     occurrence: number,
@@ -411,7 +462,7 @@ export class DynamoLedger implements Ledger {
           TableName: this.table,
           Key: { pk: key, sk: ALARM },
           UpdateExpression:
-            'SET occurrence = :next, firstMessageId = :mid, updatedAt = :now, expiresAt = :ttl REMOVE issue, prompt, finished, carriedOut',
+            'SET occurrence = :next, firstMessageId = :mid, updatedAt = :now, expiresAt = :ttl REMOVE issue, prompt, finished, carriedOut, resolved, resolvedBy',
           ConditionExpression: 'occurrence = :from',
           ExpressionAttributeValues: {
             ':from': from,
@@ -474,6 +525,8 @@ function toRecord(item: Record<string, unknown>): AlarmRecord {
     prompt: item.prompt as AlarmRecord['prompt'],
     finished: item.finished as boolean | undefined,
     carriedOut: item.carriedOut as boolean | undefined,
+    resolved: item.resolved as number | undefined,
+    resolvedBy: item.resolvedBy as string | undefined,
     updatedAt: item.updatedAt as number,
   };
 }

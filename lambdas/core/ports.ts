@@ -153,6 +153,9 @@ export interface AlarmRecord {
   finished?: boolean | undefined;
   /** The prompt's answer was carried out in full (closed or escalated): a replayed job does nothing. */
   carriedOut?: boolean | undefined;
+  /** When the producer resolved this occurrence at the source (epoch ms), and by which SNS message. */
+  resolved?: number | undefined;
+  resolvedBy?: string | undefined;
   updatedAt: number;
 }
 
@@ -201,6 +204,18 @@ export interface Ledger {
   ): Promise<'created' | 'exists'>;
   /** Remembers that `messageId` joined `occurrence` of a known alarm (one write; the record is not touched). */
   remember(key: string, messageId: string, occurrence: number): Promise<void>;
+  /**
+   * Marks `occurrence` resolved at the source by `messageId` (conditional): `won` for the first resolve and for a
+   * redelivery of that same message; `already` when another message resolved it, or the occurrence moved on.
+   */
+  markResolved(key: string, occurrence: number, messageId: string): Promise<'won' | 'already'>;
+  /**
+   * A high-priority alarm fired: its record exists and is no longer resolved (one unconditional write, made beside
+   * the page's claim; such alarms keep occurrence 1, their pages are named by the SNS message).
+   */
+  fired(key: string, messageId: string): Promise<void>;
+  /** Frees a storm slot, so the next message may notify at once (after a resolve). */
+  freeSlot(key: string, slot: string): Promise<void>;
   /** Records facts about the current occurrence (issue, prompt, finished). */
   annotate(
     key: string,

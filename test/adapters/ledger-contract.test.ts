@@ -284,3 +284,54 @@ describe.each(implementations)('ledger contract, one-round-trip writes (issue 14
     expect(value).toBe(1);
   });
 });
+
+describe.each(implementations)('ledger contract, resolve at the source (issue 15): %s', (_name, make) => {
+  it('lets one resolve message win an occurrence; its redelivery still wins, another message does not', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.begin('k', 'm1', {});
+    // Act
+    const first = await ledger.markResolved('k', 1, 'r1');
+    const again = await ledger.markResolved('k', 1, 'r1');
+    const other = await ledger.markResolved('k', 1, 'r2');
+    const stale = await ledger.markResolved('k', 2, 'r3');
+    // Assess
+    expect([first, again, other, stale]).toEqual(['won', 'won', 'already', 'already']);
+    expect(await ledger.get('k')).toMatchObject({ resolvedBy: 'r1', resolved: expect.any(Number) });
+  });
+
+  it('forgets the resolve when the next occurrence starts', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.begin('k', 'm1', {});
+    await ledger.markResolved('k', 1, 'r1');
+    // Act
+    const next = await ledger.join('k', 'm2', { from: 1 });
+    // Assess
+    expect(next.resolved).toBeUndefined();
+    expect(next.occurrence).toBe(2);
+  });
+
+  it('records a high-priority firing and clears its resolve, without a read', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.fired('k', 'm1');
+    await ledger.markResolved('k', 1, 'r1');
+    // Act
+    await ledger.fired('k', 'm2');
+    // Assess
+    const record = await ledger.get('k');
+    expect(record).toMatchObject({ occurrence: 1, firstMessageId: 'm1' });
+    expect(record?.resolved).toBeUndefined();
+  });
+
+  it('frees a storm slot', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.takeSlot('k', 'page', 300_000, 'm1');
+    // Act
+    await ledger.freeSlot('k', 'page');
+    // Assess
+    expect(await ledger.takeSlot('k', 'page', 300_000, 'm2')).toBe(true);
+  });
+});

@@ -58,6 +58,29 @@ export class MemoryLedger implements Ledger {
     return 'created';
   }
 
+  async markResolved(key: string, occurrence: number, messageId: string): Promise<'won' | 'already'> {
+    const record = this.alarms.get(key);
+    if (!record || record.occurrence !== occurrence) return 'already';
+    if (record.resolved !== undefined && record.resolvedBy !== messageId) return 'already';
+    this.alarms.set(key, {
+      ...record,
+      resolved: record.resolved ?? this.clock.now(),
+      resolvedBy: messageId,
+    });
+    return 'won';
+  }
+
+  async fired(key: string, messageId: string): Promise<void> {
+    const record = this.alarms.get(key);
+    const base = record ?? { key, occurrence: 1, firstMessageId: messageId, updatedAt: this.clock.now() };
+    const { resolved: _r, resolvedBy: _b, ...rest } = base;
+    this.alarms.set(key, { ...rest, updatedAt: this.clock.now() });
+  }
+
+  async freeSlot(key: string, slot: string): Promise<void> {
+    this.slots.delete(`${key}|${slot}`);
+  }
+
   async remember(key: string, messageId: string, occurrence: number): Promise<void> {
     const m = `${key}|${messageId}`;
     if (!this.messages.has(m)) this.messages.set(m, occurrence);
