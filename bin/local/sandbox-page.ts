@@ -1,193 +1,138 @@
 /**
- * The sandbox page: Slack DMs as the user sees them, GitHub issues, PagerDuty incidents; refreshed every second.
+ * The sandbox page: what happened to each alarm in words, Slack DMs as the user sees them, GitHub issues as GitHub
+ * shows them, PagerDuty incidents; refreshed every second.
  *
- * Everything it shows comes from producers, so it is text (issue 12): the script builds the DOM with `textContent`
- * and `setAttribute` only, never `innerHTML`, and links only http(s) URLs. Its one script and one style carry the
- * nonce of this response (see `pageHeaders`), so no inline handler would run even if markup got in. It receives this
- * start's token in a meta tag and sends it with every /sandbox/* request.
+ * Everything it shows comes from producers (issue 12): its script (sandbox-client.js) builds the DOM with
+ * createElement and textContent, renders Slack mrkdwn itself and GitHub Markdown with marked + DOMPurify (served from
+ * node_modules at /assets/), and links only http(s) URLs. Every script and the style carry the nonce of this response
+ * (see `pageHeaders`), so no inline handler would run even if markup got in. It receives this start's token in a meta
+ * tag and sends it with every /sandbox/* request.
+ *
+ * Layout (issue 17): one column on a phone, two from 720 px, three from 1100 px; every grid track is
+ * minmax(0, 1fr) and long words wrap anywhere, so nothing scrolls sideways at any width.
  */
+import { readFileSync } from 'node:fs';
+
+let script: string | undefined;
+
+/** The page's script, inlined with the nonce; it must not hold what would end or confuse an inline script. */
+export function clientScript(): string {
+  if (script === undefined) {
+    const text = readFileSync(new URL('./sandbox-client.js', import.meta.url), 'utf8');
+    if (/<\/script|<!--/i.test(text))
+      throw new Error('sandbox-client.js must not contain "</script" or "<!--"');
+    script = text;
+  }
+  return script;
+}
+
 export function sandboxPage(options: { token: string; nonce: string }): string {
+  const nonce = attr(options.nonce);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="dispatch-sandbox-token" content="${attr(options.token)}">
 <title>Dispatch sandbox</title>
-<style nonce="${attr(options.nonce)}">
-  body { font: 14px/1.45 system-ui, sans-serif; margin: 0; background: #f6f7f9; color: #1d1c1d; }
-  header { background: #1d1c1d; color: #fff; padding: 12px 20px; display: flex; gap: 16px; align-items: center; flex-wrap: wrap; }
-  header h1 { font-size: 18px; margin: 0 12px 0 0; }
-  header button { background: #fff; border: 0; border-radius: 4px; padding: 6px 10px; cursor: pointer; }
-  main { display: grid; grid-template-columns: repeat(3, 1fr); gap: 16px; padding: 16px; }
-  section.col { background: #fff; border-radius: 8px; padding: 12px; min-height: 200px; box-shadow: 0 1px 2px #0002; }
-  h2 { font-size: 15px; margin: 0 0 8px; }
-  .card { border: 1px solid #ddd; border-radius: 6px; padding: 8px 10px; margin-bottom: 10px; }
-  .who { font-weight: 600; color: #555; font-size: 12px; }
-  .btn { border: 1px solid #bbb; border-radius: 4px; padding: 4px 10px; margin-right: 6px; cursor: pointer; background: #fff; }
-  .btn.primary { background: #007a5a; color: #fff; border-color: #007a5a; }
-  .btn.danger { background: #e01e5a; color: #fff; border-color: #e01e5a; }
-  .ctx { color: #616061; font-size: 12px; }
-  .badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px; margin-right: 4px; background: #eee; }
-  .open { background: #1f883d; color: #fff; } .closed { background: #8250df; color: #fff; } .triggered { background: #e01e5a; color: #fff; }
-  pre { white-space: pre-wrap; background: #f6f8fa; padding: 6px; border-radius: 4px; font-size: 12px; margin: 6px 0; }
-  .comment { border-left: 3px solid #ddd; padding-left: 8px; margin: 6px 0; font-size: 13px; }
-  textarea { width: 100%; min-height: 70px; font-family: monospace; }
-  .muted { color: #888; }
-</style>
+<style nonce="${nonce}">${STYLE}</style>
 </head>
 <body>
 <header>
-  <h1>Dispatch sandbox</h1>
-  <span>Send an example:</span>
-  <span id="examples"></span>
-  <span id="modes" class="muted"></span>
+  <div class="bar">
+    <h1>Dispatch sandbox</h1>
+    <span id="modes" class="modes"></span>
+  </div>
+  <p class="intro">Press an example: Dispatch routes it exactly as in AWS, to built-in fakes of Slack, GitHub and
+    PagerDuty shown below. Answer a DM with its buttons. <b>What happened</b> tells each step in words.</p>
+  <div class="bar">
+    <div id="examples" class="examples"></div>
+    <button id="reset" class="reset" data-testid="reset" title="Empty the fakes, the ledger and What happened">Reset</button>
+  </div>
+  <p id="feedback" class="feedback" role="status" data-testid="feedback"></p>
 </header>
-<main>
-  <section class="col"><h2>Slack</h2><div id="slack"></div></section>
-  <section class="col"><h2>GitHub issues</h2><div id="github"></div></section>
-  <section class="col"><h2>PagerDuty incidents</h2><div id="pagerduty"></div>
-    <h2>Send your own alarm</h2>
-    <textarea id="custom">{"type":"low-priority","body":{"github":{"title":"Hello from the sandbox"}}}</textarea>
-    <button class="btn" id="send-custom">POST /alarms</button>
-    <pre id="last" data-testid="last-result"></pre>
+<div class="page">
+  <section class="panel" id="activity" data-testid="activity">
+    <h2>What happened</h2>
+    <div id="counts" class="counts"></div>
+    <ol id="timeline" class="timeline" data-testid="timeline"></ol>
   </section>
-</main>
-<script nonce="${attr(options.nonce)}">${SCRIPT}</script>
+  <main>
+    <section class="panel"><h2>Slack</h2><div id="slack"></div></section>
+    <section class="panel"><h2>GitHub issues</h2><div id="github"></div></section>
+    <section class="panel"><h2>PagerDuty incidents</h2><div id="pagerduty"></div>
+      <h2>Send your own alarm</h2>
+      <textarea id="custom" aria-label="Alarm JSON">{"type":"low-priority","body":{"github":{"title":"Hello from the sandbox"}}}</textarea>
+      <button class="btn" id="send-custom">POST /alarms</button>
+    </section>
+  </main>
+</div>
+<script nonce="${nonce}" src="/assets/marked.js"></script>
+<script nonce="${nonce}" src="/assets/purify.js"></script>
+<script nonce="${nonce}">${clientScript()}</script>
 </body>
 </html>`;
 }
+
+const STYLE = `
+  *, *::before, *::after { box-sizing: border-box; }
+  body { font: 14px/1.45 system-ui, sans-serif; margin: 0; background: #f6f7f9; color: #1d1c1d; overflow-wrap: anywhere; }
+  header { background: #1d1c1d; color: #fff; padding: 12px 16px; }
+  .bar { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; }
+  header h1 { font-size: 18px; margin: 0; }
+  .modes { color: #bbb; font-size: 12px; }
+  .intro { margin: 6px 0 10px; color: #ddd; max-width: 72em; }
+  .examples { display: flex; flex-wrap: wrap; gap: 6px; flex: 1 1 20em; min-width: 0; }
+  .examples button, .reset { background: #fff; color: #1d1c1d; border: 0; border-radius: 4px; padding: 6px 10px;
+    cursor: pointer; text-align: left; max-width: 100%; white-space: normal; }
+  .examples .badge { background: #e8e8e8; }
+  .reset { background: #e01e5a; color: #fff; }
+  .feedback { margin: 10px 0 0; min-height: 1.45em; color: #fff; }
+  .page { padding: 12px; display: grid; gap: 12px; grid-template-columns: minmax(0, 1fr); }
+  main { display: grid; gap: 12px; grid-template-columns: minmax(0, 1fr); }
+  @media (min-width: 720px) { main { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+  @media (min-width: 1100px) { main { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
+  .panel { background: #fff; border-radius: 8px; padding: 12px; min-width: 0; box-shadow: 0 1px 2px #0002; }
+  h2 { font-size: 15px; margin: 0 0 8px; }
+  .counts { display: flex; flex-wrap: wrap; gap: 4px 14px; margin-bottom: 8px; color: #444; }
+  .timeline { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px; max-height: 50vh; overflow-y: auto;
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, 340px), 1fr)); }
+  .events { margin: 6px 0 0; padding-left: 20px; }
+  .events li { margin: 2px 0; }
+  .events li[data-kind="rejected"], .events li[data-kind="failed"] { color: #b00020; }
+  .card { border: 1px solid #ddd; border-radius: 6px; padding: 8px 10px; margin-bottom: 10px; min-width: 0; }
+  .timeline .card { margin: 0; }
+  .who { font-weight: 600; color: #555; font-size: 12px; }
+  .slack .sl-section, .slack .actions { margin: 6px 0; }
+  .slack .sl-header { font-weight: 700; font-size: 16px; }
+  .actions { display: flex; flex-wrap: wrap; gap: 6px; }
+  .btn { border: 1px solid #bbb; border-radius: 4px; padding: 4px 10px; cursor: pointer; background: #fff; max-width: 100%; white-space: normal; }
+  .btn.primary { background: #007a5a; color: #fff; border-color: #007a5a; }
+  .btn.danger { background: #e01e5a; color: #fff; border-color: #e01e5a; }
+  .ctx { color: #616061; font-size: 12px; }
+  .badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px; margin-right: 4px; background: #eee; color: #1d1c1d; }
+  .open { background: #1f883d; color: #fff; } .closed { background: #8250df; color: #fff; } .triggered { background: #e01e5a; color: #fff; }
+  .mention { background: #1d9bd11a; color: #1264a3; border-radius: 3px; padding: 0 2px; }
+  blockquote { border-left: 4px solid #ddd; margin: 4px 0; padding: 0 10px; color: #555; }
+  pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f6f8fa; padding: 6px; border-radius: 4px; font-size: 12px; margin: 6px 0; }
+  code { font-size: 12px; background: #f6f8fa; border-radius: 3px; padding: 0 3px; overflow-wrap: anywhere; }
+  pre code { padding: 0; background: none; }
+  .markdown > :first-child { margin-top: 0; } .markdown > :last-child { margin-bottom: 0; }
+  .markdown p, .markdown ul, .markdown ol, .markdown table { margin: 6px 0; }
+  .markdown h1, .markdown h2, .markdown h3 { font-size: 15px; margin: 8px 0 4px; }
+  .markdown table { display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse; }
+  .markdown th, .markdown td { border: 1px solid #ddd; padding: 2px 6px; }
+  .markdown sub { font-size: 11px; color: #666; }
+  .issue-body { margin: 6px 0; }
+  .comment { border-left: 3px solid #ddd; padding-left: 8px; margin: 8px 0; font-size: 13px; }
+  .details { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0 8px; margin: 6px 0 0; font-size: 12px; }
+  .details dt { color: #666; } .details dd { margin: 0; }
+  textarea { width: 100%; min-height: 70px; font-family: monospace; }
+  .muted { color: #888; }
+  a { color: #1264a3; }
+`;
 
 /** Escapes a value for a double-quoted HTML attribute. */
 function attr(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
-
-// The page's script, verbatim (String.raw: its backslashes are the browser's).
-const SCRIPT = String.raw`
-'use strict';
-const TOKEN = document.querySelector('meta[name="dispatch-sandbox-token"]').content;
-
-/** An element; attributes are set with setAttribute, children are nodes or text (never markup). */
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {}))
-    if (value !== undefined && value !== null) el.setAttribute(name, String(value));
-  for (const child of children.flat(Infinity))
-    if (child !== undefined && child !== null && child !== false) el.append(child instanceof Node ? child : String(child));
-  return el;
-}
-
-/** Slack shows &amp; &lt; &gt; as the characters (https://api.slack.com/reference/surfaces/formatting#escaping). */
-const unescapeSlack = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
-/** The subset of Slack mrkdwn Dispatch writes: <https://url|label>, <@U123>, *bold*; the rest is text. */
-function mrkdwn(text) {
-  const source = String(text ?? '');
-  const out = [];
-  const pattern = /<(https?:\/\/[^|>\s]+)\|([^>]+)>|<@([A-Z0-9]+)>|\*([^*\n]+)\*/g;
-  let last = 0;
-  for (let m; (m = pattern.exec(source)); last = pattern.lastIndex) {
-    out.push(unescapeSlack(source.slice(last, m.index)));
-    if (m[1]) out.push(h('a', { href: unescapeSlack(m[1]), target: '_blank', rel: 'noopener noreferrer' }, unescapeSlack(m[2])));
-    else if (m[3]) out.push('@' + m[3]);
-    else out.push(h('b', null, unescapeSlack(m[4])));
-  }
-  out.push(unescapeSlack(source.slice(last)));
-  return out;
-}
-
-function block(b, m) {
-  if (b.type === 'section') return h('div', null, mrkdwn(b.text && b.text.text));
-  if (b.type === 'context')
-    return h('div', { class: 'ctx' }, (b.elements || []).map((e, i) => [i ? ' · ' : '', mrkdwn(e.text)]));
-  if (b.type === 'actions')
-    return h('div', null, (b.elements || []).map((e) => h('button', {
-      class: 'btn ' + (e.style || ''),
-      'data-testid': 'button-' + e.action_id,
-      'data-action': e.action_id,
-      'data-value': e.value,
-      'data-channel': m.channel,
-      'data-ts': m.ts,
-    }, e.text && e.text.text)));
-  return null;
-}
-
-function dm(m, s) {
-  const who = m.channel === s.defaultChannel ? '#default channel' : 'DM to ' + String(m.channel).replace(/^D/, 'U');
-  return h('div', { class: 'card', 'data-testid': 'dm', 'data-channel': m.channel },
-    h('div', { class: 'who' }, who + (m.edited ? ' · edited' : '')),
-    (m.blocks || []).map((b) => block(b, m)));
-}
-
-function issue(i) {
-  return h('div', { class: 'card', 'data-testid': 'issue', 'data-state': i.state, id: 'issue-' + i.owner + '-' + i.repo + '-' + i.number },
-    h('div', null,
-      h('span', { class: 'badge ' + i.state }, i.state),
-      h('b', null, i.title), ' ',
-      h('span', { class: 'muted' }, i.owner + '/' + i.repo + '#' + i.number)),
-    h('div', null, (i.labels || []).map((l) => h('span', { class: 'badge', 'data-testid': 'label' }, l))),
-    h('pre', null, String(i.body ?? '').replace(/\x3c!--[\s\S]*?--\x3e/g, '')),
-    (i.comments || []).map((c) => h('div', { class: 'comment', 'data-testid': 'comment' }, c.body)));
-}
-
-function incident(i) {
-  return h('div', { class: 'card', 'data-testid': 'incident', id: 'incident-' + i.id },
-    h('span', { class: 'badge ' + i.status }, i.status),
-    h('b', null, i.title),
-    h('div', { class: 'ctx' }, i.severity + ' · dedup key ' + i.dedupKey + ' · ' + i.alerts + ' alert(s)'));
-}
-
-const muted = (text) => h('p', { class: 'muted' }, text);
-const show = (id, nodes, empty) => document.getElementById(id).replaceChildren(...(nodes.length ? nodes : [muted(empty)]));
-
-/** The page's own endpoints want this start's token. */
-const api = (url, init = {}) => fetch(url, { ...init, headers: { 'x-dispatch-sandbox-token': TOKEN, ...init.headers } });
-
-async function post(url, body) {
-  const res = await api(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  document.getElementById('last').textContent = res.status + ' ' + await res.text();
-  refresh();
-}
-
-document.addEventListener('click', (e) => {
-  const t = e.target;
-  if (t.dataset && t.dataset.action) {
-    const channel = t.dataset.channel;
-    const user = channel.startsWith('D') ? 'U' + channel.slice(1) : channel;
-    post('/sandbox/click', { action_id: t.dataset.action, value: t.dataset.value, channel, ts: t.dataset.ts, user });
-  }
-  if (t.dataset && t.dataset.example) post('/sandbox/examples/' + encodeURIComponent(t.dataset.example));
-});
-
-document.getElementById('send-custom').addEventListener('click', async () => {
-  const res = await fetch('/alarms', { method: 'POST', headers: { 'content-type': 'application/json' }, body: document.getElementById('custom').value });
-  document.getElementById('last').textContent = res.status + ' ' + await res.text();
-  refresh();
-});
-
-async function refresh() {
-  const res = await api('/sandbox/state');
-  if (res.status === 403) {
-    document.getElementById('modes').textContent = 'This page belongs to an earlier start of the sandbox: reload it.';
-    return;
-  }
-  const s = await res.json();
-  document.getElementById('modes').textContent = 'Slack: ' + s.modes.slack + ' · GitHub: ' + s.modes.github + ' · PagerDuty: ' + s.modes.pagerduty;
-  if (s.slack)
-    show('slack', [
-      ...s.slack.messages.slice().reverse().map((m) => dm(m, s)),
-      ...s.slack.notices.map((n) => h('div', { class: 'card ctx', 'data-testid': 'notice' }, 'Only visible to the clicker: ' + n.text)),
-    ], 'No messages yet.');
-  else show('slack', [], 'Real Slack: messages are in your workspace.');
-  if (s.github) show('github', s.github.issues.slice().reverse().map(issue), 'No issues yet.');
-  else show('github', [], 'Real GitHub: issues are in your repositories.');
-  if (s.pagerduty) show('pagerduty', s.pagerduty.incidents.slice().reverse().map(incident), 'No incidents yet.');
-  else show('pagerduty', [], 'Real PagerDuty: incidents are in your account.');
-}
-
-api('/sandbox/examples').then((r) => r.json()).then((names) => {
-  document.getElementById('examples').replaceChildren(...names.flatMap((n, i) => [i ? ' ' : '', h('button', { 'data-testid': 'example-' + n, 'data-example': n }, n)]));
-});
-refresh();
-setInterval(refresh, 1000);
-`;

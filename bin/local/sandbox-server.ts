@@ -6,7 +6,9 @@
  *   POST /slack/interactions   exactly the triage endpoint, with real signature verification
  *   GET  /                     the sandbox page; GET /sandbox/state is what it shows
  *   POST /sandbox/click        what the page's buttons call: a correctly signed request to /slack/interactions
- *   GET  /sandbox/examples, POST /sandbox/examples/:name   the example alarms in examples/
+ *   GET  /sandbox/examples, GET|POST /sandbox/examples/:name   the example alarms in examples/ (read, send)
+ *   POST /sandbox/reset        empties the fakes, the ledger and the timeline
+ *   GET  /assets/*.js          the page's Markdown renderer and sanitiser, from node_modules (sandbox-assets.ts)
  * Every request first passes sandbox-guard.ts: a loopback (or --host) Host, no cross-origin writes, this start's token
  * on /sandbox/*, JSON alarms only.
  */
@@ -20,9 +22,11 @@ import type { RouteReport } from '../../lambdas/core/route.ts';
 import { signSlackRequest } from '../../lambdas/shared/slack-signature.ts';
 import type { HttpResponse } from '../../lambdas/triage/handler.ts';
 import type { RawRequest } from '../../lambdas/triage/interaction-request.ts';
+import type { Activity, RouteReply } from './activity.ts';
 import { FAKE_SLACK_WORKSPACE } from './fake-slack.ts';
 import { readBody, send, type Reply } from './http.ts';
 import { allowedHosts, COMMON_HEADERS, guard, hostForm, newToken, pageHeaders } from './sandbox-guard.ts';
+import { sandboxAsset } from './sandbox-assets.ts';
 import { sandboxPage } from './sandbox-page.ts';
 
 export interface SandboxApp {
@@ -34,12 +38,28 @@ export interface SandboxApp {
   alarmTopic: string;
   producerTopics: Record<string, string>;
   state: () => unknown;
+  /** What happened to each alarm, in words. */
+  activity: Activity;
+  reset: () => Promise<void>;
   responseUrlBase: string | undefined;
 }
 
 const EXAMPLES = join(process.cwd(), 'examples');
 
-async function routeAlarm(app: SandboxApp, raw: string, producer?: string | null): Promise<Reply> {
+/** Routes an alarm and adds `summary`: what happened, in words (also on the page's timeline). */
+async function routeAlarm(
+  app: SandboxApp,
+  raw: string,
+  source: string,
+  producer?: string | null,
+): Promise<Reply> {
+  const reply = await runAlarm(app, raw, producer);
+  const from = producer ? `${source}, as producer ${producer}` : source;
+  const body = reply.body as RouteReply & Record<string, unknown>;
+  return { ...reply, body: { ...body, summary: app.activity.received(raw, from, reply.status, body) } };
+}
+
+async function runAlarm(app: SandboxApp, raw: string, producer?: string | null): Promise<Reply> {
   const topicArn = producer ? app.producerTopics[producer] : app.alarmTopic;
   if (topicArn === undefined) {
     const known = Object.keys(app.producerTopics);
@@ -95,7 +115,9 @@ async function click(app: SandboxApp, base: string, input: Record<string, unknow
     },
     body,
   });
-  return { status: res.status, body: { status: res.status } };
+  const answer = payload.actions[0]!.action_id === 'dispatch_yes' ? 'yes' : 'no';
+  const text = app.activity.clicked(payload.actions[0]!.value, answer, payload.user.id, res.status);
+  return { status: res.status, body: { status: res.status, answer, text } };
 }
 
 async function handle(app: SandboxApp, base: string, token: string, req: IncomingMessage): Promise<Reply> {
@@ -106,17 +128,35 @@ async function handle(app: SandboxApp, base: string, token: string, req: Incomin
     return { status: 200, body: sandboxPage({ token, nonce }), headers: pageHeaders(nonce) };
   }
   if (key === 'GET /sandbox/state') return { status: 200, body: app.state() };
+  if (key === 'GET /favicon.ico') return { status: 204 };
+  if (req.method === 'GET' && url.pathname.startsWith('/assets/')) return sandboxAsset(url.pathname);
+  if (key === 'POST /sandbox/reset') {
+    await app.reset();
+    return {
+      status: 200,
+      body: { text: 'Cleared: no messages, issues, incidents or ledger records are left.' },
+    };
+  }
   if (key === 'GET /sandbox/examples') {
     const names = (await readdir(EXAMPLES))
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.replace(/\.json$/, ''));
     return { status: 200, body: names };
   }
-  const example = /^POST \/sandbox\/examples\/([\w-]+)$/.exec(key);
-  if (example)
-    return routeAlarm(app, await readFile(join(EXAMPLES, `${example[1]}.json`), 'utf8').catch(() => 'null'));
+  const example = /^(GET|POST) \/sandbox\/examples\/([\w-]+)$/.exec(key);
+  if (example) {
+    const name = example[2]!;
+    const raw = await readFile(join(EXAMPLES, `${name}.json`), 'utf8').catch(() => undefined);
+    if (raw === undefined)
+      return {
+        status: 404,
+        body: { error: `no example "${name}" in examples/; GET /sandbox/examples lists them` },
+      };
+    if (example[1] === 'GET') return { status: 200, body: JSON.parse(raw) as unknown };
+    return routeAlarm(app, raw, `example ${name}.json`);
+  }
   const raw = await readBody(req, 1024 * 1024);
-  if (key === 'POST /alarms') return routeAlarm(app, raw, url.searchParams.get('producer'));
+  if (key === 'POST /alarms') return routeAlarm(app, raw, 'POST /alarms', url.searchParams.get('producer'));
   if (key === 'POST /sandbox/click')
     return click(app, base, JSON.parse(raw || '{}') as Record<string, unknown>);
   if (key === 'POST /slack/interactions') {

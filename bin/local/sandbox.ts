@@ -15,6 +15,7 @@ import { InProcessJobs } from '../../lambdas/adapters/jobs.ts';
 import { InProcessTimers } from '../../lambdas/adapters/scheduler-timers.ts';
 import { createLedgerTable } from '../../lambdas/adapters/ledger-table.ts';
 import { EnvSecrets } from '../../lambdas/adapters/ssm-secrets.ts';
+import type { TriageJob } from '../../lambdas/core/ports.ts';
 import { runTriageJob } from '../../lambdas/core/triage-work.ts';
 import { createHandler } from '../../lambdas/incoming/handler.ts';
 import { SECRET, parseEnv } from '../../lambdas/shared/env.ts';
@@ -26,6 +27,8 @@ import { startFakeGitHub, type FakeGitHub } from './fake-github.ts';
 import { startFakePagerDuty, type FakePagerDuty } from './fake-pagerduty.ts';
 import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
 import type { FakeBehaviour } from './http.ts';
+import { Activity } from './activity.ts';
+import { emptyTable } from './sandbox-reset.ts';
 import { sandboxServer } from './sandbox-server.ts';
 
 export interface SandboxOptions {
@@ -51,12 +54,30 @@ export interface Sandbox {
   token: string;
   /** Which vendors are real, which are fakes. */
   modes: Record<'slack' | 'github' | 'pagerduty', 'fake' | 'real'>;
+  /** What happened to each alarm, in words (the page's timeline). */
+  activity: Activity;
+  /** Empties the fakes, the ledger and the timeline (the page's Reset button). */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Attempts of a triage job before InProcessJobs dead-letters it (its default). */
+const JOB_ATTEMPTS = 3;
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const source = options.source ?? process.env;
   const closers: (() => Promise<void>)[] = [];
+  try {
+    return await start(options, closers);
+  } catch (error) {
+    // Whatever started before the failure (the embedded ledger, a fake) would keep the process alive: a busy port
+    // must end `npm start`, not leave it hanging.
+    for (const close of closers.reverse()) await close().catch(() => {});
+    throw error;
+  }
+}
+
+async function start(options: SandboxOptions, closers: (() => Promise<void>)[]): Promise<Sandbox> {
+  const source = options.source ?? process.env;
   const ledgerServer: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => ledgerServer.listen(0, '127.0.0.1', () => resolve()));
   closers.push(() => new Promise((resolve) => ledgerServer.close(() => resolve())));
@@ -65,6 +86,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  // Its keep-alive sockets would hold the ledger server open.
+  closers.push(async () => dynamodb.destroy());
   const table = 'dispatch-local-ledger';
   await createLedgerTable(dynamodb, table);
 
@@ -82,7 +105,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     DISPATCH_GITHUB_DEFAULT_USER: 'acme/security',
     DISPATCH_SLACK_DEFAULT_CHANNEL: 'C0SECURITY',
     ...pick(source, /^DISPATCH_/),
-    DISPATCH_LEDGER_TABLE: table,
     DISPATCH_SSM_PREFIX: undefined,
   };
   // Named producers as in cdk.json; each gets a made-up topic, which POST /alarms?producer=NAME arrives on.
@@ -140,21 +162,66 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     modes.pagerduty = 'fake';
   }
 
+  env.DISPATCH_LEDGER_TABLE = table;
   const parsed = parseEnv(env);
-  // Prompt deadlines and reminders fire in this process, through the same worker queue as answers.
-  const timers = new InProcessTimers((job) => jobs.enqueue(job));
-  const platform = { dynamodb, secrets: new EnvSecrets(secrets), write: options.write ?? (() => {}), timers };
-  const routeDeps = buildRouteDeps(parsed, platform);
-  const workDeps = buildTriageWorkDeps(parsed, platform);
-  const jobs: InProcessJobs = new InProcessJobs((job) => runTriageJob(workDeps, job), {
-    clock: systemClock,
-    retryDelayMs: 500,
+  const secretStore = new EnvSecrets(secrets);
+  const activity = new Activity((key) => {
+    const incident = pagerduty?.incidents.find((i) => i.dedupKey === key);
+    return incident && { number: incident.number, title: incident.title };
   });
-  const triageDeps = buildTriageDeps(parsed, { ...platform, jobs });
+  const attempts = new WeakMap<TriageJob, number>();
+  const jobs: InProcessJobs = new InProcessJobs(
+    async (job) => {
+      try {
+        await runTriageJob(deps.work, job);
+        activity.jobDone(job);
+      } catch (error) {
+        const attempt = (attempts.get(job) ?? 0) + 1;
+        attempts.set(job, attempt);
+        activity.jobFailed(job, error, attempt >= JOB_ATTEMPTS);
+        throw error;
+      }
+    },
+    { clock: systemClock, retryDelayMs: 500, attempts: JOB_ATTEMPTS },
+  );
+  // What the triage queues says whether it took an answer (the page's timeline).
+  const queue = jobs.enqueue.bind(jobs);
+  jobs.enqueue = async (job) => {
+    activity.queued(job);
+    return queue(job);
+  };
+  /** The use cases' dependencies; built again at each reset, so no cache outlives it. */
+  let generation = 0;
+  const build = () => {
+    const mine = generation;
+    // Prompt deadlines and reminders fire in this process, through the same worker queue as answers; a timer set
+    // before a reset does nothing after it.
+    const timers = new InProcessTimers(async (job) => (mine === generation ? jobs.enqueue(job) : undefined));
+    const platform = { dynamodb, secrets: secretStore, write: options.write ?? (() => {}), timers };
+    return {
+      route: buildRouteDeps(parsed, platform),
+      work: buildTriageWorkDeps(parsed, platform),
+      triage: buildTriageDeps(parsed, { ...platform, jobs }),
+    };
+  };
+  let deps = build();
+
+  const reset = async () => {
+    await jobs.idle();
+    generation++;
+    await emptyTable(dynamodb, table);
+    deps = build();
+    slack?.messages.splice(0);
+    slack?.notices.splice(0);
+    github?.issues.splice(0);
+    pagerduty?.incidents.splice(0);
+    jobs.deadLetters.splice(0);
+    activity.clear();
+  };
 
   web.attach({
-    incoming: createHandler(() => routeDeps),
-    triage: createTriageHandler(() => triageDeps),
+    incoming: createHandler(() => deps.route),
+    triage: createTriageHandler(() => deps.triage),
     signingSecret: secrets[SECRET.slackSigningSecret]!,
     newMessageId: () => randomUUID(),
     alarmTopic: `${LOCAL_TOPIC}alarms`,
@@ -169,7 +236,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         job: d.job,
         error: String((d.error as Error).message ?? d.error),
       })),
+      activity: activity.snapshot(),
     }),
+    activity,
+    reset,
     responseUrlBase: slack ? `${slack.url}/response` : undefined,
   });
 
@@ -180,6 +250,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     pagerduty,
     jobs,
     modes,
+    activity,
+    reset,
     token: web.token,
     signingSecret: secrets[SECRET.slackSigningSecret]!,
     close: async () => {
