@@ -6,11 +6,7 @@
  * (DISPATCH_SLACK_BOT_TOKEN, DISPATCH_GITHUB_TOKEN, DISPATCH_PAGERDUTY_ROUTING_KEY / _API_TOKEN), at the URL given by
  * DISPATCH_SLACK_API_URL, DISPATCH_GITHUB_API_URL, DISPATCH_PAGERDUTY_EVENTS_URL / _API_URL.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { InProcessJobs } from '../../lambdas/adapters/jobs.ts';
 import { InProcessTimers } from '../../lambdas/adapters/scheduler-timers.ts';
 import { createLedgerTable } from '../../lambdas/adapters/ledger-table.ts';
@@ -27,6 +23,7 @@ import { startFakeGitHub, type FakeGitHub } from './fake-github.ts';
 import { startFakePagerDuty, type FakePagerDuty } from './fake-pagerduty.ts';
 import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
 import type { FakeBehaviour } from './http.ts';
+import { startLedgerStore } from './ledger-store.ts';
 import { Activity } from './activity.ts';
 import { emptyTable } from './sandbox-reset.ts';
 import { sandboxServer } from './sandbox-server.ts';
@@ -78,14 +75,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 async function start(options: SandboxOptions, closers: (() => Promise<void>)[]): Promise<Sandbox> {
   const source = options.source ?? process.env;
-  const ledgerServer: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => ledgerServer.listen(0, '127.0.0.1', () => resolve()));
-  closers.push(() => new Promise((resolve) => ledgerServer.close(() => resolve())));
-  const dynamodb = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(ledgerServer.address() as AddressInfo).port}`,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  // AWS_ENDPOINT_URL_DYNAMODB (from the runner's settings): an external store; else an embedded one.
+  const ledgerStore = await startLedgerStore(source);
+  closers.push(() => ledgerStore.close());
+  const dynamodb = ledgerStore.client;
   // Its keep-alive sockets would hold the ledger server open.
   closers.push(async () => dynamodb.destroy());
   const table = 'dispatch-local-ledger';
