@@ -4,6 +4,7 @@
 // own messages; English stays as the fallback): 264 kB of the bundle, loaded at every cold start.
 // Usage: node scripts/bundle-lambda.mjs ENTRY OUTDIR   (the CDK stack and the benchmark both call it)
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +19,22 @@ export const zodEnglishOnly = {
   },
 };
 
+// The AWS SDK clients and the Slack client import their whole package.json to read `name` and `version` for the
+// User-Agent header (runtimeConfig.js, instrument.js): ~2 kB each, 14 kB in the incoming bundle. Only those two
+// fields are kept.
+export const packageJsonVersionOnly = {
+  name: 'package-json-version-only',
+  setup(b) {
+    b.onLoad(
+      { filter: /[\\/]node_modules[\\/]@(aws-sdk|slack)[\\/][^\\/]+[\\/]package\.json$/ },
+      async (args) => {
+        const { name, version } = JSON.parse(await readFile(args.path, 'utf8'));
+        return { contents: JSON.stringify({ name, version }), loader: 'json' };
+      },
+    );
+  },
+};
+
 export async function bundleLambda(entry, outdir) {
   return build({
     entryPoints: [resolve(entry)],
@@ -29,7 +46,7 @@ export async function bundleLambda(entry, outdir) {
     format: 'esm',
     mainFields: ['module', 'main'],
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, packageJsonVersionOnly],
     metafile: true,
     logLevel: 'warning',
   });
