@@ -3,6 +3,7 @@
  * Secrets are not here: they live in SSM under `ssmPrefix` (see README, "Deploy").
  */
 import { z } from 'zod';
+import { SLACK_USER_ID, SLACK_USER_ID_RULE } from '../lambdas/core/answer/responders.ts';
 import { ALARM_TYPES } from '../lambdas/core/message.ts';
 import { checkProducerNames } from '../lambdas/core/producers/producers.ts';
 
@@ -138,8 +139,20 @@ export const EnvironmentConfigSchema = z.object({
     .object({
       deadlineMinutes: z.number().int().min(0).max(10_080).default(240),
       reminder: z.boolean().default(true),
+      /** What an unanswered prompt becomes at its deadline: escalated as "no" (default), or closed. */
+      onTimeout: z
+        .enum(['escalate', 'close'], { error: 'must be "escalate" or "close"' })
+        .default('escalate'),
+      /** "Yes" counts only with a reason, asked in a Slack modal, unless the alarm says `requireReason`; default off. */
+      requireReason: z.boolean({ error: 'must be true or false' }).optional(),
+      /** Slack user IDs of the security team, who may answer any prompt on its owner's behalf. */
+      responders: z
+        .array(z.string().regex(SLACK_USER_ID, { error: `must be ${SLACK_USER_ID_RULE}` }), {
+          error: 'must be a list of Slack user IDs, e.g. ["U024BE7LH"]',
+        })
+        .optional(),
     })
-    .default({ deadlineMinutes: 240, reminder: true }),
+    .default({ deadlineMinutes: 240, reminder: true, onTimeout: 'escalate' }),
   /**
    * Storm control: repeats of a high-priority alarm inside `windowSeconds` page once (0: off); each user gets at
    * most `userDmCap` broadcast/nag DMs per `userDmWindowSeconds`, the rest in one digest (0: no cap). A nag DMs
@@ -153,6 +166,20 @@ export const EnvironmentConfigSchema = z.object({
       userDmWindowSeconds: z.number().int().min(60).default(600),
     })
     .default({ windowSeconds: 300, nagWindowSeconds: 0, userDmCap: 20, userDmWindowSeconds: 600 }),
+  /**
+   * Amazon EventBridge: answers, escalations, timeouts and resolves are published as events (README "Events") on
+   * `busName`, a bus of this account and region by name, or any bus by ARN; unset: the account's default bus.
+   */
+  events: z
+    .object({
+      busName: z
+        .string()
+        .regex(/^(arn:aws[\w-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[/.\-_A-Za-z0-9]{1,256}$/, {
+          error: 'must be an EventBridge event bus name or ARN, e.g. "security-events"',
+        })
+        .optional(),
+    })
+    .default({}),
   /** Days a dead-lettered alarm is kept (SQS allows at most 14). */
   dlqRetentionDays: z.number().int().min(1).max(14).default(14),
 });

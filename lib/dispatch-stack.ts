@@ -3,6 +3,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { SECRET, pagerdutySecrets } from '../lambdas/shared/env.ts';
 import type { EnvironmentConfig } from './config.ts';
+import { eventBusArn, eventBusName, grantPutEvents } from './constructs/event-bus.ts';
 import { Incoming } from './constructs/incoming.ts';
 import { Ledger } from './constructs/ledger.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -56,7 +57,13 @@ export class DispatchStack extends Stack {
     const vendorSecrets = [SECRET.slackBotToken, githubSecret, ...pagerdutySecrets(config.pagerduty.mode)];
     grantSecrets(this.incoming.fn.role, ssmPrefix, vendorSecrets, config.ssmKmsKeyArn);
     grantSecrets(this.triage.worker.role, ssmPrefix, vendorSecrets, config.ssmKmsKeyArn);
-    grantSecrets(this.triage.fn.role, ssmPrefix, [SECRET.slackSigningSecret], config.ssmKmsKeyArn);
+    // The triage function opens the reason modal itself (views.open, within the click's 3-second window).
+    grantSecrets(
+      this.triage.fn.role,
+      ssmPrefix,
+      [SECRET.slackSigningSecret, SECRET.slackBotToken],
+      config.ssmKmsKeyArn,
+    );
     // What each function's code does with the ledger (test/infra/iam-as-used.test.ts derives it from the code):
     // the incoming function looks alarms up by message (BatchGetItem) and records them (PutItem); the triage
     // function and the worker read records and claim, complete or release steps.
@@ -80,6 +87,13 @@ export class DispatchStack extends Stack {
     // A prompt whose DM Slack refused is never answered: the incoming function cancels its timers.
     this.timers.grantCancel(this.incoming.fn.role);
     this.timers.grantCancel(this.triage.worker.role);
+
+    // Events: the incoming function publishes resolves, the worker answers, escalations and timeouts; on one bus.
+    const busArn = eventBusArn(this, config.events.busName);
+    for (const fn of [this.incoming.fn, this.triage.worker]) {
+      fn.fn.addEnvironment('DISPATCH_EVENT_BUS', eventBusName(config.events.busName));
+      grantPutEvents(fn.role, busArn);
+    }
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       functions: {
@@ -141,6 +155,7 @@ export function functionEnvironment(
     DISPATCH_GITHUB_AUTH: config.github.app ? 'app' : undefined,
     DISPATCH_GITHUB_APP_ID: config.github.app?.appId,
     DISPATCH_GITHUB_APP_INSTALLATION_ID: config.github.app?.installationId,
+    DISPATCH_RESPONDERS: config.prompts.responders?.length ? config.prompts.responders.join(',') : undefined,
   };
   return {
     DISPATCH_GITHUB_OWNER: config.github.owner,
@@ -153,6 +168,8 @@ export function functionEnvironment(
     DISPATCH_VENDOR_TIMEOUT_MS: '5000',
     DISPATCH_PROMPT_DEADLINE_MINUTES: String(config.prompts.deadlineMinutes),
     DISPATCH_PROMPT_REMINDER: String(config.prompts.reminder),
+    DISPATCH_PROMPT_REQUIRE_REASON: String(config.prompts.requireReason ?? false),
+    DISPATCH_PROMPT_ON_TIMEOUT: config.prompts.onTimeout,
     DISPATCH_STORM_WINDOW_SECONDS: String(config.storm.windowSeconds),
     DISPATCH_STORM_NAG_WINDOW_SECONDS: String(config.storm.nagWindowSeconds),
     DISPATCH_USER_DM_CAP: String(config.storm.userDmCap),

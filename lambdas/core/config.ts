@@ -22,6 +22,12 @@ export interface RouterConfig {
   promptDeadlineMinutes: number;
   /** Whether a reminder DM goes out halfway to the deadline. */
   promptReminder: boolean;
+  /** Whether "yes" counts only with a reason (asked in a modal) when the alarm does not say; default false. */
+  promptRequireReason?: boolean | undefined;
+  /** Slack user IDs who may answer any prompt on its owner's behalf; none: only the owner answers. */
+  responders?: readonly string[] | undefined;
+  /** What an unanswered prompt becomes at its deadline when the alarm does not say. */
+  promptOnTimeout?: 'escalate' | 'close' | undefined;
   /** Storm control: repeats of a high-priority alarm within this window do not page again (0 turns it off). */
   stormWindowMs: number;
   /**

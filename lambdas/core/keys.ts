@@ -50,6 +50,12 @@ export interface KeyScope {
   producer?: string | undefined;
 }
 
+/** The named producer whose alarm this key belongs to; undefined for the default producer. */
+export function producerOfKey(key: string): string | undefined {
+  const bar = key.indexOf('|');
+  return bar > 0 ? key.slice(0, bar) : undefined;
+}
+
 /** The alarm's key; see the top of this file. */
 export function alarmKey(alarm: Alarm, config: RouterConfig, scope: KeyScope = {}): string {
   const who = scope.user === undefined ? undefined : userIdentity(scope.user);

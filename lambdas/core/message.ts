@@ -244,6 +244,13 @@ const Link = z.object({
 
 /** Fields every alarm type may carry. */
 const common = {
+  /**
+   * `firing` (default) or `resolved`: the producer saying the condition is over. A resolved alarm has the identity of
+   * the firing one (same `dedupeKey`, or same type, repository, title and user, from the same producer).
+   */
+  status: optional(
+    z.enum(['firing', 'resolved'], { error: 'expected "firing" (the default) or "resolved"' }),
+  ),
   /** ID for logs and the audit trail; generated when absent. */
   requestId: optional(RequestIdSchema),
   /** Repository for the issue, `repo` or `owner/repo`; the configured default otherwise. */
@@ -288,6 +295,10 @@ export const SelfServiceAlarmSchema = z
   .object({
     type: z.literal(SS),
     ...common,
+    /** What an unanswered prompt becomes at its deadline: `escalate` (as if answered no) or `close`. */
+    onTimeout: optional(
+      z.enum(['escalate', 'close'], { error: 'expected "escalate" (the default) or "close"' }),
+    ),
     /** Minutes the user has to answer before Dispatch escalates as if they said no; the environment default otherwise. */
     responseDeadlineMinutes: optional(
       z
@@ -298,6 +309,11 @@ export const SelfServiceAlarmSchema = z
     ),
     /** Whether to remind the user halfway to the deadline; the environment default otherwise. */
     reminder: optional(z.boolean({ error: 'expected true or false' })),
+    /**
+     * Whether "yes" counts only with a reason, asked in a Slack modal and quoted on the issue; the environment default
+     * (`prompts.requireReason`, off) otherwise.
+     */
+    requireReason: optional(z.boolean({ error: 'expected true or false' })),
     users: users(
       SS,
       LIMITS.selfServiceUsers,

@@ -9,6 +9,7 @@
  */
 import { VendorError } from './errors.ts';
 import type { AlarmRecord, IssueTracker, Ledger, PromptRecord, Clock } from './ports.ts';
+import { holdWhileSnoozed, type Snoozed } from './snooze/hold.ts';
 
 /** How often repeats of an alarm may ask GitHub whether its issue is still open. */
 const STATE_CHECK_EVERY_MS = 60_000;
@@ -32,6 +33,8 @@ export interface Occurrence {
   begun?: Promise<unknown>;
   /** A repeat of an occurrence with an issue: how often it was seen in all, and whether it may update the note. */
   repeats?: { seen: number; mayNote: boolean };
+  /** The key is snoozed: this repeat was counted (`stop` is set); see lambdas/core/snooze/hold.ts. */
+  snoozed?: Snoozed;
 }
 
 export interface OccurrenceDeps {
@@ -50,9 +53,13 @@ export async function occurrenceFor(
   key: string,
   messageId: string,
   retrigger: boolean,
-  first: { prompt?: PromptRecord | undefined } = {},
+  first: { prompt?: PromptRecord | undefined; snoozable?: boolean } = {},
 ): Promise<Occurrence> {
-  const { record: existing, seenIn } = await deps.ledger.lookup(key, messageId);
+  const lookup = await deps.ledger.lookup(key, messageId);
+  // A snooze is read with the record: a key that is not snoozed pays nothing for it.
+  const held = first.snoozable ? await holdWhileSnoozed(deps, key, messageId, lookup) : undefined;
+  if (held) return held;
+  const { record: existing, seenIn } = lookup;
   if (existing === undefined) {
     const begun = deps.ledger.begin(key, messageId, first.prompt ? { prompt: first.prompt } : {});
     begun.catch(() => undefined);
@@ -66,7 +73,16 @@ export async function occurrenceFor(
     return { record, repeat: false, begun };
   }
   if (seenIn !== undefined) {
-    // A redelivery: finish its occurrence, unless a later occurrence has already replaced it.
+    // A redelivery: finish its occurrence, unless a later occurrence has already replaced it or it was resolved.
+    if (seenIn === existing.occurrence && existing.resolved !== undefined) {
+      return {
+        record: existing,
+        repeat: true,
+        redelivery: true,
+        stop: true,
+        suppressed: 'redelivery of an alarm resolved at the source since',
+      };
+    }
     if (seenIn === existing.occurrence) {
       return { record: existing, repeat: existing.firstMessageId !== messageId, redelivery: true };
     }
@@ -77,6 +93,11 @@ export async function occurrenceFor(
       stop: true,
       suppressed: `redelivery of an earlier occurrence (${seenIn})`,
     };
+  }
+  if (existing.resolved !== undefined) {
+    // Firing again after the producer resolved it: a new occurrence.
+    const record = await deps.ledger.join(key, messageId, { from: existing.occurrence });
+    return { record, repeat: record.firstMessageId !== messageId };
   }
   if (existing.issue === undefined) {
     await deps.ledger.remember(key, messageId, existing.occurrence);

@@ -33,6 +33,12 @@ export interface Chat {
   respond?(responseUrl: string, body: Record<string, unknown>): Promise<void>;
 }
 
+/** Slack views (modals), opened with an interaction's trigger_id. */
+export interface Views {
+  /** views.open; throws when Slack does not open it (an expired trigger, a refused view). */
+  open(triggerId: string, view: Block): Promise<void>;
+}
+
 // ---------------------------------------------------------------- GitHub
 
 export interface Repo {
@@ -156,8 +162,34 @@ export interface AlarmRecord {
   /** When the producer resolved this occurrence at the source (epoch ms), and by which SNS message. */
   resolved?: number | undefined;
   resolvedBy?: string | undefined;
+  /** The key's snooze, if it was ever snoozed (lambdas/core/snooze/): active while `until` is ahead and not ended. */
+  snooze?: SnoozeRecord | undefined;
   updatedAt: number;
 }
+
+/** One snooze period of an alarm key: its repeats are counted, not sent, until `until`. */
+export interface SnoozeRecord {
+  /** Names this period: its repeat counter, its issue comment, its expiry timer. */
+  id: string;
+  /** Who snoozed: a Slack user ID (a click), or the operator's name (`dispatch snooze`). */
+  by: string;
+  via: 'slack' | 'cli';
+  /** When it was snoozed, and until when (epoch ms). */
+  at: number;
+  until: number;
+  reason?: string | undefined;
+  /** Who moved `until` later with a second snooze. */
+  extendedBy?: string | undefined;
+  /** Ended early by `dispatch unsnooze` (epoch ms), and by whom. */
+  endedAt?: number | undefined;
+  endedBy?: string | undefined;
+}
+
+/** What `Ledger.snooze` did: a new period, a later end for the running one, or nothing (see lambdas/core/snooze/). */
+export type SnoozeOutcome =
+  | { status: 'snoozed' | 'extended' | 'kept'; snooze: SnoozeRecord }
+  /** No alarm with this key has been seen. */
+  | { status: 'unknown' };
 
 export interface AlarmLookup {
   record: AlarmRecord | undefined;
@@ -181,6 +213,10 @@ export interface PromptRecord {
   dm?: PostedMessage | undefined;
   /** When an unanswered prompt is escalated as if answered "no" (epoch ms); none when deadlines are off. */
   deadline?: number | undefined;
+  /** "Yes" counts only with a reason, asked in a modal (the alarm's `requireReason`, else the environment's). */
+  requireReason?: boolean | undefined;
+  /** What the prompt becomes at its deadline: escalated as "no" (the default) or closed. */
+  onTimeout?: 'escalate' | 'close' | undefined;
 }
 
 export interface Ledger {
@@ -249,6 +285,13 @@ export interface Ledger {
   isDone(key: string, step: string): Promise<boolean>;
   /** Gives a claimed step back after a failure; the next claim must reconcile. */
   release(key: string, step: string, reason: string): Promise<void>;
+  /** The result of a done step; undefined while it is not done (a read; claims nothing). */
+  stepResult(key: string, step: string): Promise<object | undefined>;
+  /**
+   * Snoozes a known alarm key (conditional writes on its record; the snooze is listed for operators too): a new
+   * period when none is running, a later `until` for the running one, else it is kept as it is.
+   */
+  snooze(key: string, request: Omit<SnoozeRecord, 'extendedBy' | 'endedAt' | 'endedBy'>): Promise<SnoozeOutcome>;
 }
 
 // ---------------------------------------------------------------- triage work queue
@@ -262,6 +305,10 @@ export type TriageJob =
       answer: 'yes' | 'no';
       userId: string;
       at: number;
+      /** The prompt's owner, when a responder answered on their behalf (`userId` is the responder). */
+      onBehalfOf?: string | undefined;
+      /** Why it was them, when the prompt asked for a reason. */
+      reason?: string | undefined;
       /** The clicked message, used when the ledger has not recorded the DM. */
       dm?: PostedMessage | undefined;
     }
@@ -272,7 +319,25 @@ export type TriageJob =
   /** Halfway to the deadline: remind the user, unless they answered. */
   | { kind: 'reminder'; key: string; occurrence: number }
   /** The end of a user's DM window: one digest of what the cap held back. */
-  | { kind: 'digest'; user: string; window: number };
+  | { kind: 'digest'; user: string; window: number }
+  /** A key was snoozed (or its snooze extended): comment on the issue, set the expiry timer, update the DM. */
+  | SnoozedJob
+  /** A snooze ended (its timer, or `dispatch unsnooze`): the issue's running note says how many repeats arrived. */
+  | { kind: 'snooze-ended'; key: string; id: string; until: number; by: string; via: 'slack' | 'cli' };
+
+export interface SnoozedJob {
+  kind: 'snoozed';
+  key: string;
+  id: string;
+  until: number;
+  by: string;
+  via: 'slack' | 'cli';
+  reason?: string | undefined;
+  /** A second snooze moved `until` later. */
+  extended?: boolean | undefined;
+  /** The clicked message, and its blocks without the snooze choice (from the click), to show "Snoozed until …". */
+  dm?: (PostedMessage & { text: string; blocks: Block[] }) | undefined;
+}
 
 /** One-time timers that run a triage job later (EventBridge Scheduler in AWS). */
 export interface Timers {

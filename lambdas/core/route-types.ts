@@ -1,7 +1,7 @@
 /** What routing an alarm did, returned to the handler (logs) and the local runner (HTTP answer). */
 import type { RouterConfig } from './config.ts';
 import type { AlarmType } from './message.ts';
-import type { Chat, IssueRef, IssueTracker, Metrics, PageResult, Pager, Timers } from './ports.ts';
+import type { Chat, Events, IssueRef, IssueTracker, Metrics, PageResult, Pager, Timers } from './ports.ts';
 import type { StepDeps } from './steps.ts';
 
 export interface RouteDeps extends StepDeps {
@@ -10,6 +10,8 @@ export interface RouteDeps extends StepDeps {
   pager: Pager;
   metrics: Metrics;
   timers: Timers;
+  /** Where answers, escalations, timeouts and resolves are published (EventBridge). */
+  events?: Events | undefined;
   config: RouterConfig;
 }
 
@@ -36,6 +38,8 @@ export interface Delivery {
   suppressed?: string;
   /** How often this alarm was seen in its current occurrence, when it repeated. */
   seen?: number;
+  /** The key is snoozed: this repeat was counted and nothing was sent (lambdas/core/snooze/). */
+  snoozed?: { by: string; until: number; repeats?: number | undefined };
 }
 
 export interface RouteReport {

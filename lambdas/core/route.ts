@@ -12,12 +12,14 @@ import { routeHighPriority } from './routes/high-priority.ts';
 import { routeLowPriority } from './routes/low-priority.ts';
 import { routeNag } from './routes/nag.ts';
 import { routeSelfServiceUser } from './routes/self-service.ts';
+import { resolveAlarm } from './resolve/resolve-alarm.ts';
 
 export type { RouteDeps, RouteReport } from './route-types.ts';
 
 export async function route(deps: RouteDeps, alarm: Alarm, context: RouteContext): Promise<RouteReport> {
   const ctx = { ...context, requestId: alarm.requestId ?? context.messageId };
-  const deliveries = await deliver(deps, alarm, ctx);
+  const deliveries =
+    alarm.status === 'resolved' ? await resolveAlarm(deps, alarm, ctx) : await deliver(deps, alarm, ctx);
   return { requestId: ctx.requestId, type: alarm.type, deliveries };
 }
 

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { DispatchError } from './errors.ts';
 import type {
   AlarmRecord,
+  Events,
   Chat,
   IssueRef,
   IssueTracker,
@@ -26,6 +27,11 @@ import { answeredDm, digestDm, mrkdwn, reminderDm, slackDate, type SlackText } f
 import { code } from './render/github.ts';
 import { DIGEST_MAX } from './storm.ts';
 import { commentOnce, errorText, runStep, type StepDeps } from './steps.ts';
+import { publishOnce } from './events/publish.ts';
+import { producerOfKey } from './keys.ts';
+import { withAnswerNotes } from './answer/outcome.ts';
+import { reasonOnGithub } from './answer/reason.ts';
+import { answeredByOnGithub } from './answer/responders.ts';
 import { timerName } from './timers.ts';
 
 export const DEFAULT_YES_RESPONSE = 'Thanks for confirming. The alarm is closed.';
@@ -38,6 +44,8 @@ export interface TriageWorkDeps extends StepDeps {
   tracker: IssueTracker;
   pager: Pager;
   timers: Timers;
+  /** Where answers, escalations and timeouts are published (EventBridge). */
+  events?: Events | undefined;
 }
 
 type AnswerJob = TriageJob & { kind: 'answer' };
@@ -95,6 +103,7 @@ async function onDeadline(deps: TriageWorkDeps, job: TriageJob & { kind: 'deadli
   if (!record) return;
   const step = `o${job.occurrence}:answer`;
   const at = deps.clock.now();
+  if (record.prompt.onTimeout === 'close') return closeOnTimeout(deps, record, at);
   // The same conditional write a click makes: a click and the deadline cannot both win.
   const claim = await deps.ledger.settle(
     job.key,
@@ -120,6 +129,125 @@ async function onDeadline(deps: TriageWorkDeps, job: TriageJob & { kind: 'deadli
   // The deadline's own earlier attempt won but did not finish: finish it. A user's answer: nothing to do.
   if (first?.timedOut) return carryOut(deps, timedOut(first.at ?? deps.clock.now()));
   deps.log.info('deadline passed after an answer; nothing to do', { alarmKey: job.key });
+}
+
+/**
+ * `onTimeout: close`: the unanswered prompt is settled as closed (the conditional write a click makes), the issue
+ * gets "No answer by <deadline>; closed as configured" and is closed, the DM says so, and `Prompt Timed Out` is
+ * published.
+ */
+async function closeOnTimeout(
+  deps: TriageWorkDeps,
+  record: AlarmRecord & { prompt: PromptRecord },
+  at: number,
+): Promise<void> {
+  const { key, occurrence, prompt } = record;
+  const settled = await deps.ledger.settle(
+    key,
+    `o${occurrence}:answer`,
+    { answer: 'closed', userId: prompt.slackUserId, at, timedOut: true },
+    randomUUID(),
+  );
+  const first = settled.status === 'done' ? (settled.result as { answer?: string }) : undefined;
+  if (settled.status === 'held' || (first && first.answer !== 'closed')) {
+    deps.log.info('deadline passed after an answer; nothing to do', { alarmKey: key });
+    return;
+  }
+  if (record.carriedOut) return;
+  if (!record.issue) {
+    throw new DispatchError('STEP_IN_PROGRESS', 'the GitHub issue for this alarm is not created yet', {
+      retryable: true,
+    });
+  }
+  const deadline = new Date(prompt.deadline ?? at).toISOString();
+  const issue = record.issue;
+  await Promise.all([
+    commentOnce(
+      deps,
+      key,
+      `o${occurrence}:timeout:comment`,
+      issue,
+      `:alarm_clock: No answer by ${deadline}; closed as configured.`,
+    ).then(() => deps.tracker.close(issue)),
+    deps.timers.cancel(timerName('reminder', key, occurrence)),
+    publishOnce(deps, key, `o${occurrence}:event:timed-out`, {
+      detailType: 'Prompt Timed Out',
+      detail: {
+        ...eventBasics(key, occurrence, 'timed-out', at),
+        onBehalfOf: prompt.slackUserId,
+        issueUrl: issue.url,
+      },
+    }),
+  ]);
+  if (prompt.dm) {
+    await deps.chat.update(
+      prompt.dm,
+      answeredDm(
+        prompt.message,
+        mrkdwn`:alarm_clock: No answer by ${slackDate(prompt.deadline ?? at)}; closed as configured.`,
+        issue.url,
+      ),
+    );
+  }
+  await deps.ledger.annotate(key, occurrence, { carriedOut: true });
+  deps.log.info('prompt unanswered at its deadline: closed as configured', { alarmKey: key });
+}
+
+/** The fields every event of a prompt carries. */
+function eventBasics(key: string, occurrence: number, kind: string, at: number) {
+  return {
+    eventId: `${key}#o${occurrence}#${kind}`,
+    alarmKey: key,
+    alarmType: 'self-service',
+    producer: producerOfKey(key),
+    at: new Date(at).toISOString(),
+  };
+}
+
+/** What an answer publishes: answered (a person), timed out (the deadline), escalated (a "no" either way). */
+function answerEvents(deps: TriageWorkDeps, job: Answer, issue: IssueRef): Promise<unknown>[] {
+  const o = `o${job.occurrence}`;
+  const extra = job as Answer & { onBehalfOf?: string; reason?: string };
+  const who = {
+    answeredBy: job.timedOut ? undefined : job.userId,
+    onBehalfOf: extra.onBehalfOf,
+    issueUrl: issue.url,
+  };
+  const out: Promise<unknown>[] = [];
+  if (job.timedOut) {
+    out.push(
+      publishOnce(deps, job.key, `${o}:event:timed-out`, {
+        detailType: 'Prompt Timed Out',
+        detail: { ...eventBasics(job.key, job.occurrence, 'timed-out', job.at), ...who },
+      }),
+    );
+  } else {
+    out.push(
+      publishOnce(deps, job.key, `${o}:event:answered`, {
+        detailType: 'Prompt Answered',
+        detail: {
+          ...eventBasics(job.key, job.occurrence, 'answered', job.at),
+          ...who,
+          answer: job.answer,
+          reason: extra.reason,
+        },
+      }),
+    );
+  }
+  if (job.answer === 'no') {
+    out.push(
+      publishOnce(deps, job.key, `${o}:event:escalated`, {
+        detailType: 'Alarm Escalated',
+        detail: {
+          ...eventBasics(job.key, job.occurrence, 'escalated', job.at),
+          ...who,
+          answer: job.timedOut ? undefined : 'no',
+          pagerDutyDedupKey: job.key,
+        },
+      }),
+    );
+  }
+  return out;
 }
 
 async function remind(deps: TriageWorkDeps, job: TriageJob & { kind: 'reminder' }): Promise<void> {
@@ -155,14 +283,16 @@ async function carryOut(deps: TriageWorkDeps, job: Answer): Promise<void> {
       deps.timers.cancel(timerName('deadline', job.key, job.occurrence)),
       deps.timers.cancel(timerName('reminder', job.key, job.occurrence)),
     ]);
-    const [done, timers] = await Promise.allSettled([
+    const [done, timers, ...published] = await Promise.allSettled([
       job.answer === 'yes'
         ? closeAsAnswered(deps, job, record.issue, prompt)
         : escalate(deps, job, record.issue, prompt),
       cancelled,
+      ...answerEvents(deps, job, record.issue),
     ]);
     if (done.status === 'rejected') throw done.reason;
     if (timers.status === 'rejected') throw timers.reason;
+    for (const p of published) if (p.status === 'rejected') throw p.reason;
     if (dm)
       await deps.chat.update(dm, answeredDm(prompt.message, outcomeText(job, prompt), record.issue.url));
     await deps.ledger.annotate(job.key, job.occurrence, { carriedOut: true });
@@ -185,13 +315,12 @@ function outcomeText(job: Answer, prompt: PromptRecord): SlackText {
   if (job.timedOut) {
     return mrkdwn`:alarm_clock: No answer by ${slackDate(prompt.deadline ?? job.at)}, so this was escalated to the on-call responder.`;
   }
-  return job.answer === 'yes'
-    ? (prompt.yesResponse ?? DEFAULT_YES_RESPONSE)
-    : (prompt.noResponse ?? DEFAULT_NO_RESPONSE);
-}
-
-function who(job: { userId: string; at: number }): string {
-  return `Slack user ${code(job.userId)} at ${new Date(job.at).toISOString()}`;
+  return withAnswerNotes(
+    job.answer === 'yes'
+      ? (prompt.yesResponse ?? DEFAULT_YES_RESPONSE)
+      : (prompt.noResponse ?? DEFAULT_NO_RESPONSE),
+    job,
+  );
 }
 
 /** "Yes": the comment saying who confirmed, then the issue closed beside the comment's completion. */
@@ -203,7 +332,7 @@ async function closeAsAnswered(deps: TriageWorkDeps, job: Answer, issue: IssueRe
     job.key,
     `${o}:yes:comment`,
     issue,
-    `:white_check_mark: Answered **yes** (${code(prompt.yesLabel)}) by ${who(job)}: the user confirmed this activity. Closing.`,
+    `:white_check_mark: Answered **yes** (${code(prompt.yesLabel)}) ${answeredByOnGithub(job)}: ${job.onBehalfOf ? 'a responder confirmed this activity for the user' : 'the user confirmed this activity'}. Closing.${reasonOnGithub(job)}`,
     { defer: (completion) => void completions.push(completion) },
   );
   await Promise.all([deps.tracker.close(issue), ...completions]);
@@ -229,6 +358,7 @@ async function escalate(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prom
         details: {
           issue: issue.url,
           answeredBy: job.timedOut ? 'deadline' : job.userId,
+          ...(job.onBehalfOf ? { onBehalfOf: job.onBehalfOf } : {}),
           answeredAt: new Date(job.at).toISOString(),
         },
         links: [{ href: issue.url, text: 'GitHub issue (audit trail)' }],
@@ -238,7 +368,7 @@ async function escalate(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prom
   const incident = page.incidentUrl ? `: ${page.incidentUrl}` : ` (dedup key ${code(page.dedupKey)})`;
   const text = job.timedOut
     ? `:alarm_clock: No answer from Slack user ${code(job.userId)} by ${new Date(prompt.deadline ?? job.at).toISOString()}: escalated to PagerDuty as if they had answered **no**${incident}.`
-    : `:rotating_light: Answered **no** (${code(prompt.noLabel)}) by ${who(job)}. Escalated to PagerDuty${incident}.`;
+    : `:rotating_light: Answered **no** (${code(prompt.noLabel)}) ${answeredByOnGithub(job)}. Escalated to PagerDuty${incident}.`;
   await Promise.all([
     commentOnce(deps, job.key, `${o}:no:comment`, issue, text),
     deps.tracker.addLabels(issue, [ESCALATED_LABEL]),

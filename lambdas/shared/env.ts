@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ROUTER_DEFAULTS, type RouterConfig } from '../core/config.ts';
 import { ConfigError } from '../core/errors.ts';
+import { parseResponders } from '../core/answer/responders.ts';
 import { ProducersSchema } from '../core/producers/producers.ts';
 
 const required = (what: string, example: string) =>
@@ -106,6 +107,27 @@ export const EnvSchema = z
     DISPATCH_PROMPT_REMINDER: z
       .enum(['true', 'false'], { error: 'must be "true" or "false"' })
       .default('true'),
+    /** "Yes" to a self-service prompt counts only with a reason, asked in a modal, unless the alarm says otherwise. */
+    DISPATCH_PROMPT_REQUIRE_REASON: z
+      .enum(['true', 'false'], { error: 'must be "true" or "false" (default)' })
+      .default('false'),
+    /**
+     * Slack user IDs who may answer any prompt on its owner's behalf (the security team): `U0AAA,U0BBB` or a JSON
+     * list; unset or empty: only the prompt's owner answers.
+     */
+    DISPATCH_RESPONDERS: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        const parsed = parseResponders(raw);
+        if ('ids' in parsed) return parsed.ids;
+        for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }),
+    /** What an unanswered prompt becomes at its deadline, unless the alarm says: escalate (default) or close. */
+    DISPATCH_PROMPT_ON_TIMEOUT: z
+      .enum(['escalate', 'close'], { error: 'must be "escalate" (default) or "close"' })
+      .default('escalate'),
     DISPATCH_STORM_WINDOW_SECONDS: int(0, ROUTER_DEFAULTS.stormWindowMs / 1000),
     /** Opt-in: a nag DMs at most once per this many seconds (default 0: every time, as the original did). */
     DISPATCH_STORM_NAG_WINDOW_SECONDS: int(0, ROUTER_DEFAULTS.nagWindowMs / 1000),
@@ -115,6 +137,16 @@ export const EnvSchema = z
     DISPATCH_SCHEDULE_GROUP: z.string().min(1).optional(),
     DISPATCH_SCHEDULER_ROLE_ARN: z.string().startsWith('arn:').optional(),
     DISPATCH_TRIAGE_WORKER_ARN: z.string().startsWith('arn:').optional(),
+    /**
+     * The EventBridge event bus answers, escalations, timeouts and resolves are published to (a name or its ARN);
+     * unset: the account's default bus. https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html
+     */
+    DISPATCH_EVENT_BUS: z
+      .string()
+      .regex(/^(arn:aws[\w-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[/.\-_A-Za-z0-9]{1,256}$/, {
+        error: 'must be an EventBridge event bus name or ARN, e.g. dispatch-events (unset: the default bus)',
+      })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     const needs = (when: boolean, names: (keyof typeof env)[], condition: string) => {
@@ -155,6 +187,9 @@ export function routerConfig(env: Env): RouterConfig {
     broadcastConcurrency: env.DISPATCH_BROADCAST_CONCURRENCY,
     promptDeadlineMinutes: env.DISPATCH_PROMPT_DEADLINE_MINUTES,
     promptReminder: env.DISPATCH_PROMPT_REMINDER === 'true',
+    promptRequireReason: env.DISPATCH_PROMPT_REQUIRE_REASON === 'true',
+    responders: env.DISPATCH_RESPONDERS,
+    promptOnTimeout: env.DISPATCH_PROMPT_ON_TIMEOUT,
     stormWindowMs: env.DISPATCH_STORM_WINDOW_SECONDS * 1000,
     nagWindowMs: env.DISPATCH_STORM_NAG_WINDOW_SECONDS * 1000,
     userDmCap: env.DISPATCH_USER_DM_CAP,

@@ -3,7 +3,15 @@ import type { RouterConfig } from '../../lambdas/core/config.ts';
 import type { RouteDeps } from '../../lambdas/core/route.ts';
 import { FakeClock } from './clock.ts';
 import { MemoryLedger } from './memory-ledger.ts';
-import { FakeChat, FakePager, FakeTimers, FakeTracker, MemoryLog, MemoryMetrics } from './vendors.ts';
+import {
+  FakeChat,
+  FakeEvents,
+  FakePager,
+  FakeTimers,
+  FakeTracker,
+  MemoryLog,
+  MemoryMetrics,
+} from './vendors.ts';
 
 export const testConfig: RouterConfig = {
   githubOwner: 'acme',
@@ -33,6 +41,7 @@ export function fakeDeps() {
     log: new MemoryLog(),
     metrics: new MemoryMetrics(),
     timers: new FakeTimers(),
+    events: new FakeEvents(),
   } satisfies RouteDeps;
   return deps;
 }

@@ -9,6 +9,7 @@ import type { HighPriorityAlarm } from '../message.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { runStep } from '../steps.ts';
 import { mayNotify } from '../storm.ts';
+import { activeSnooze, holdPage } from '../snooze/hold.ts';
 
 export async function routeHighPriority(
   deps: RouteDeps,
@@ -19,10 +20,16 @@ export async function routeHighPriority(
   const step = `page:${ctx.messageId}`;
   const owner = randomUUID();
   // Storm control: PagerDuty folds repeats anyway; inside the window they are only counted, sparing its rate limit.
-  const [notify, claim] = await Promise.all([
+  const [notify, claim, , record] = await Promise.all([
     mayNotify(deps, key, 'page', ctx.messageId),
     deps.ledger.claim(key, step, deps.config.leaseMs, owner),
+    // Known (so a resolve can find it), and no longer resolved.
+    deps.ledger.fired(key, ctx.messageId),
+    // Snoozed? Read beside the claims, so an alarm that is not snoozed waits no longer.
+    deps.ledger.get(key),
   ]);
+  const snooze = activeSnooze(record?.snooze, deps.clock.now());
+  if (snooze) return holdPage(deps, key, { step, claim, tookSlot: notify && deps.config.stormWindowMs > 0, slot: 'page' }, snooze);
   if (!notify) {
     const [seen] = await Promise.all([
       deps.ledger.increment(key, 'repeats'),

@@ -52,6 +52,8 @@ export async function routeSelfServiceUser(
           yesResponse: alarm.body.slack.actions?.yes_response,
           noResponse: alarm.body.slack.actions?.no_response,
           deadline: minutes > 0 ? deps.clock.now() + minutes * 60_000 : undefined,
+          requireReason: (alarm.requireReason ?? deps.config.promptRequireReason) || undefined,
+          onTimeout: alarm.onTimeout ?? deps.config.promptOnTimeout ?? 'escalate',
         };
   // Recorded before the DM exists, so a click always finds who may answer it; a retry keeps the first record.
   const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger, { prompt: fresh });

@@ -1,0 +1,24 @@
+/**
+ * What Dispatch tells Amazon EventBridge, so teams can attach containment to an answer, an escalation, a timeout or
+ * a resolve. Each event is a ledger step: published once per happening, also across redeliveries and retries. One
+ * window is left, as for any call that cannot be read back: a crash after EventBridge accepted the event and before
+ * the ledger recorded it publishes it again on retry; `detail.eventId` is stable, so a consumer can drop the repeat.
+ */
+import type { DispatchEvent, Events } from '../ports.ts';
+import { runStep, type StepDeps } from '../steps.ts';
+
+export async function publishOnce(
+  deps: StepDeps & { events?: Events | undefined },
+  key: string,
+  step: string,
+  event: DispatchEvent,
+): Promise<void> {
+  const events = deps.events;
+  if (!events) return;
+  await runStep(deps, key, step, {
+    run: async () => {
+      await events.publish(event);
+      return {};
+    },
+  });
+}
