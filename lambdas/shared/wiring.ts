@@ -1,4 +1,6 @@
 /** The one place the vendor clients are built: env -> adapters -> the `deps` objects the use cases take. */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgeEvents } from '../adapters/eventbridge-events.ts';
 import { GitHubAppToken } from '../adapters/github-app-token.ts';
 import { NoTimers } from '../adapters/scheduler-timers.ts';
 import { GitHubIssues } from '../adapters/github-issues.ts';
@@ -6,12 +8,20 @@ import { EventsPager, RestPager } from '../adapters/pagerduty-pager.ts';
 import { headerToken, optionalHeaderToken } from '../adapters/secret-values.ts';
 import { SlackChat } from '../adapters/slack-chat.ts';
 import type { Secrets } from '../adapters/ssm-secrets.ts';
-import type { Chat, Clock, IssueTracker, Pager } from '../core/ports.ts';
+import type { Chat, Clock, Events, IssueTracker, Pager } from '../core/ports.ts';
 import type { RouteDeps } from '../core/route.ts';
 import type { TriageWorkDeps } from '../core/triage-work.ts';
 import { SECRET, type Env } from './env.ts';
 import { emfMetrics } from './logger.ts';
-import { FUNCTION_SECRETS, asEnv, basics, buildSecrets, buildTimers, type Platform } from './wiring-base.ts';
+import {
+  AWS_CLIENT_OPTIONS,
+  FUNCTION_SECRETS,
+  asEnv,
+  basics,
+  buildSecrets,
+  buildTimers,
+  type Platform,
+} from './wiring-base.ts';
 
 export type { Platform } from './wiring-base.ts';
 
@@ -72,7 +82,19 @@ function buildVendors(env: Env, secrets: Secrets, clock: Clock): Vendors {
   };
 }
 
-export function buildRouteDeps(env: Env, platform: Platform = {}): RouteDeps {
+/**
+ * Answers, escalations, timeouts and resolves as EventBridge events, on DISPATCH_EVENT_BUS (unset: the default bus).
+ * The client takes its endpoint from AWS_ENDPOINT_URL_EVENTBRIDGE when set. The triage HTTP function publishes
+ * nothing, so this lives here, beside the vendors, not in wiring-base.ts.
+ */
+function buildEvents(env: Env, platform: Platform): Events {
+  return (
+    platform.events ??
+    new EventBridgeEvents(new EventBridgeClient(AWS_CLIENT_OPTIONS), { busName: env.DISPATCH_EVENT_BUS })
+  );
+}
+
+export function buildRouteDeps(env: Env, platform: Platform = {}): RouteDeps & { events: Events } {
   const base = basics(env, platform, 'dispatch-incoming');
   const secrets = buildSecrets(env, FUNCTION_SECRETS.incoming(env), platform);
   const timers = buildTimers(env, platform, base.log);
@@ -83,6 +105,7 @@ export function buildRouteDeps(env: Env, platform: Platform = {}): RouteDeps {
     config,
     metrics: emfMetrics('Dispatch', platform.write),
     timers,
+    events: buildEvents(env, platform),
     ...buildVendors(env, secrets, base.clock),
   };
 }
@@ -90,9 +113,14 @@ export function buildRouteDeps(env: Env, platform: Platform = {}): RouteDeps {
 export function buildTriageWorkDeps(
   source: Env | Record<string, string | undefined>,
   platform: Platform = {},
-): TriageWorkDeps {
+): TriageWorkDeps & { events: Events } {
   const env = asEnv(source);
   const base = basics(env, platform, 'dispatch-triage-worker');
   const secrets = buildSecrets(env, FUNCTION_SECRETS.triageWorker(env), platform);
-  return { ...base, timers: buildTimers(env, platform, base.log), ...buildVendors(env, secrets, base.clock) };
+  return {
+    ...base,
+    timers: buildTimers(env, platform, base.log),
+    events: buildEvents(env, platform),
+    ...buildVendors(env, secrets, base.clock),
+  };
 }

@@ -19,6 +19,7 @@ import { SdkCallGraph, type SdkCommand } from './sdk-calls.ts';
 const SERVICE: Record<string, string> = {
   '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/lib-dynamodb': 'dynamodb',
+  '@aws-sdk/client-eventbridge': 'events',
   '@aws-sdk/client-lambda': 'lambda',
   '@aws-sdk/client-scheduler': 'scheduler',
   '@aws-sdk/client-sns': 'sns',

@@ -502,3 +502,81 @@ describe('producers (issue 12)', () => {
     expect(() => synth(['broken'], { broken })).toThrow(message);
   });
 });
+
+describe('events (issue 15)', () => {
+  const variablesOf = (template: Template, fn: string) =>
+    (functionByDescription(template, fn).props.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+  /** Every events:* statement of every policy in the template, with the roles it is attached to. */
+  const eventGrants = (template: Template) =>
+    Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => {
+      const { Roles, PolicyDocument } = (
+        p as {
+          Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Record<string, unknown>[] } };
+        }
+      ).Properties;
+      return PolicyDocument.Statement.filter((s) => JSON.stringify(s.Action).includes('events:')).map(
+        (s) => ({ roles: Roles.map((r) => r.Ref), action: s.Action, resource: JSON.stringify(s.Resource) }),
+      );
+    });
+  const roleOf = (template: Template, fn: string) =>
+    (functionByDescription(template, fn).props.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  const withEvents = (events: Record<string, unknown>) => ({
+    github: { owner: 'acme', defaultRepo: 'alarms', defaultUser: 'acme/security' },
+    slack: { defaultChannel: 'C0123456789' },
+    events,
+  });
+
+  it('publishes to the default bus unless told otherwise: only the incoming function and the worker may', () => {
+    // Act
+    const grants = eventGrants(example);
+    // Assess
+    expect(variablesOf(example, INCOMING).DISPATCH_EVENT_BUS).toBe('default');
+    expect(variablesOf(example, WORKER).DISPATCH_EVENT_BUS).toBe('default');
+    expect(variablesOf(example, TRIAGE)).not.toHaveProperty('DISPATCH_EVENT_BUS');
+    expect(grants.map((g) => g.roles).sort()).toEqual(
+      [[roleOf(example, INCOMING)], [roleOf(example, WORKER)]].sort(),
+    );
+    for (const g of grants) {
+      expect(g.action).toBe('events:PutEvents');
+      expect(g.resource).toMatch(
+        /^\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":events:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":event-bus\/default"\]\]\}$/,
+      );
+    }
+  });
+
+  it('puts events on the configured bus only, and tells both functions its name', () => {
+    // Act
+    const {
+      templates: [template],
+    } = synth(['custom'], { custom: withEvents({ busName: 'security-events' }) });
+    // Assess
+    for (const fn of [INCOMING, WORKER])
+      expect(variablesOf(template!, fn).DISPATCH_EVENT_BUS).toBe('security-events');
+    const grants = eventGrants(template!);
+    expect(grants).toHaveLength(2);
+    for (const g of grants) {
+      expect(g.action).toBe('events:PutEvents');
+      expect(g.resource).toContain(':event-bus/security-events"');
+      expect(g.resource).not.toContain('*');
+    }
+  });
+
+  it('grants a bus given by ARN (another account or region) exactly that ARN', () => {
+    // Prepare
+    const arn = 'arn:aws:events:eu-west-1:444455556666:event-bus/central-security';
+    // Act
+    const {
+      templates: [template],
+    } = synth(['central'], { central: withEvents({ busName: arn }) });
+    // Assess
+    expect(variablesOf(template!, WORKER).DISPATCH_EVENT_BUS).toBe(arn);
+    expect(eventGrants(template!).map((g) => g.resource)).toEqual([JSON.stringify(arn), JSON.stringify(arn)]);
+  });
+
+  it('refuses a bus name EventBridge would not take, naming the setting', () => {
+    expect(() => synth(['bad'], { bad: withEvents({ busName: 'security events!' }) })).toThrow(
+      /environments\.bad\.events\.busName: must be an EventBridge event bus name or ARN/,
+    );
+  });
+});

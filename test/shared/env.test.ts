@@ -43,3 +43,29 @@ describe('DISPATCH_SLACK_TEAM_ID and DISPATCH_SLACK_APP_ID', () => {
     expect(() => parseEnv({ ...BASE, [name]: value })).toThrow(message);
   });
 });
+
+describe('DISPATCH_EVENT_BUS (issue 15)', () => {
+  it('is optional: unset, events go to the default bus', () => {
+    expect(parseEnv(BASE).DISPATCH_EVENT_BUS).toBeUndefined();
+  });
+
+  it.each([
+    ['a name', 'security-events'],
+    ['the default bus', 'default'],
+    ['a partner bus', 'aws.partner/example.com/123/events'],
+    ['an ARN', 'arn:aws:events:eu-west-1:444455556666:event-bus/central-security'],
+  ])('takes %s', (_what, bus) => {
+    expect(parseEnv({ ...BASE, DISPATCH_EVENT_BUS: bus }).DISPATCH_EVENT_BUS).toBe(bus);
+  });
+
+  it.each([
+    ['security events'],
+    ['bus:name'],
+    ['arn:aws:sns:eu-west-1:444455556666:topic'],
+    ['x'.repeat(257)],
+  ])('refuses %j, naming the variable', (bus) => {
+    expect(() => parseEnv({ ...BASE, DISPATCH_EVENT_BUS: bus })).toThrow(
+      /DISPATCH_EVENT_BUS must be an EventBridge event bus name or ARN/,
+    );
+  });
+});
