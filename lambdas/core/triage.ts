@@ -4,11 +4,14 @@
  *
  * The button carries only the alarm key. Everything that matters (who may answer, which issue, which service)
  * comes from the ledger, so a button value edited into another alarm's key reaches an alarm whose owner is not
- * the clicker, and is refused.
+ * the clicker, and is refused. The owner answers, or a responder on their behalf (answer/responders.ts). A "yes"
+ * to a prompt that requires a reason opens the reason modal instead and records nothing (answer/reason-modal.ts).
  */
-import { randomUUID } from 'node:crypto';
+import { askForReason, type AskOutcome } from './answer/reason-modal.ts';
+import { recordAnswer } from './answer/record.ts';
+import { mayAnswer, onBehalfOf, type ResponderConfig } from './answer/responders.ts';
 import type { Answer, BlockActions } from './interaction.ts';
-import type { Clock, Jobs, Ledger, Log, PostedMessage } from './ports.ts';
+import type { Clock, Jobs, Ledger, Log, PostedMessage, Views } from './ports.ts';
 import { ACTION_YES } from './render/slack.ts';
 
 export interface TriageDeps {
@@ -16,7 +19,9 @@ export interface TriageDeps {
   jobs: Jobs;
   clock: Clock;
   log: Log;
-  config: { leaseMs: number };
+  config: { leaseMs: number } & ResponderConfig;
+  /** Opens the reason modal; without it, a prompt that requires a reason cannot be answered "yes". */
+  views?: Views | undefined;
 }
 
 export type TriageOutcome =
@@ -29,7 +34,8 @@ export type TriageOutcome =
   /** Someone other than the prompt's user: refused, they are told. */
   | 'not-yours'
   /** A button Dispatch does not know (expired, forged, or another message's): refused. */
-  | 'unknown-prompt';
+  | 'unknown-prompt'
+  | AskOutcome;
 
 export async function triage(deps: TriageDeps, payload: BlockActions): Promise<TriageOutcome> {
   const action = payload.actions[0]!;
@@ -58,7 +64,7 @@ export async function triage(deps: TriageDeps, payload: BlockActions): Promise<T
     await notify('Dispatch cannot match this button to an open prompt, so nothing was changed.');
     return 'unknown-prompt';
   }
-  if (userId !== prompt.slackUserId) {
+  if (!mayAnswer(deps.config, prompt.slackUserId, userId)) {
     log.warn('click refused: the prompt belongs to someone else', { owner: prompt.slackUserId });
     await notify(
       `This prompt belongs to <@${prompt.slackUserId}>; only they can answer it. Nothing was changed.`,
@@ -66,32 +72,25 @@ export async function triage(deps: TriageDeps, payload: BlockActions): Promise<T
     return 'not-yours';
   }
 
-  const step = `o${record.occurrence}:answer`;
-  const at = deps.clock.now();
+  const answerer = { userId, onBehalfOf: onBehalfOf(prompt.slackUserId, userId) };
+  const dm = prompt.dm ?? clicked;
+  // Once carried out, a click only repeats or contradicts the answer: no modal, the ledger says which.
+  if (answer === 'yes' && prompt.requireReason && !record.carriedOut) {
+    const ask = {
+      triggerId: payload.trigger_id,
+      key,
+      occurrence: record.occurrence,
+      prompt,
+      answerer: userId,
+      dm,
+    };
+    return askForReason({ ...deps, log }, ask, notify);
+  }
   // The answer is recorded by one conditional write: the first answer wins (two round trips to the ack in all).
-  const claim = await deps.ledger.settle(key, step, { answer, userId, at }, randomUUID());
-  const job = {
-    kind: 'answer' as const,
-    key,
-    occurrence: record.occurrence,
-    answer,
-    userId,
-    at,
-    dm: prompt.dm ?? clicked,
-  };
-  if (claim.status === 'won') {
-    await deps.jobs.enqueue(job);
-    log.info('answer recorded');
-    return 'accepted';
-  }
-  if (claim.status === 'held') return 'duplicate';
-  const first = claim.result as { answer: Answer; at: number };
-  if (first.answer === answer) {
-    // Queue it again: the worker's steps are idempotent, and this covers a queueing lost after the record.
-    await deps.jobs.enqueue({ ...job, at: first.at });
-    return 'duplicate';
-  }
-  log.warn('second, different answer refused', { first: first.answer });
+  const occurrence = record.occurrence;
+  const recorded = await recordAnswer({ ...deps, log }, { key, occurrence, answer, ...answerer, dm });
+  if (recorded.status !== 'already-answered') return recorded.status;
+  const { first } = recorded;
   await notify(
     `This prompt was already answered "${first.answer}" at ${new Date(first.at).toISOString()}; nothing was changed.`,
   );

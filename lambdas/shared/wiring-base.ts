@@ -62,7 +62,8 @@ function githubSecret(env: Env): string {
 /** Secrets each function reads; the stack grants each function exactly these. */
 export const FUNCTION_SECRETS = {
   incoming: (env: Env) => [SECRET.slackBotToken, githubSecret(env), ...pagerSecrets(env)],
-  triage: () => [SECRET.slackSigningSecret],
+  // The bot token opens the reason modal (views.open) within the click's 3-second trigger window.
+  triage: () => [SECRET.slackSigningSecret, SECRET.slackBotToken],
   triageWorker: (env: Env) => [SECRET.slackBotToken, githubSecret(env), ...pagerSecrets(env)],
 };
 

@@ -1,9 +1,12 @@
 /**
- * Wiring of the triage HTTP function, kept apart from the vendor clients: it needs the ledger, its signing secret
- * and the worker queue only, so its bundle (and cold start) carries no Slack, GitHub or PagerDuty client.
+ * Wiring of the triage HTTP function, kept apart from the vendor clients: it needs the ledger, its signing secret,
+ * the worker queue and Slack's views.open (plain fetch) only, so its bundle (and cold start) carries no Slack,
+ * GitHub or PagerDuty client.
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { LambdaJobs } from '../adapters/jobs.ts';
+import { headerToken } from '../adapters/secret-values.ts';
+import { SlackViews } from '../adapters/slack-views.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { TriageHttpDeps } from '../triage/handler.ts';
 import { SECRET, type Env } from './env.ts';
@@ -33,6 +36,11 @@ export function buildTriageDeps(
     ...base,
     jobs,
     signingSecret: () => secrets.get(SECRET.slackSigningSecret),
+    views: new SlackViews({
+      token: headerToken(secrets, SECRET.slackBotToken),
+      apiUrl: env.DISPATCH_SLACK_API_URL,
+      timeoutMs: env.DISPATCH_VENDOR_TIMEOUT_MS,
+    }),
     slackBinding: { teamId: env.DISPATCH_SLACK_TEAM_ID, appId: env.DISPATCH_SLACK_APP_ID },
   };
 }

@@ -1,5 +1,6 @@
-/** API Gateway (HTTP API) triage function: raw request -> verify -> triage(deps, click) -> HTTP response. */
-import { triage, type TriageDeps } from '../core/triage.ts';
+/** API Gateway (HTTP API) triage function: raw request -> verify -> answerInteraction(deps, payload) -> HTTP response. */
+import { answerInteraction } from '../core/answer/interactions.ts';
+import type { TriageDeps } from '../core/triage.ts';
 import { depsAtColdStart } from '../shared/cold-start.ts';
 import { toHttpFailure } from '../shared/http-errors.ts';
 import { header } from '../shared/slack-signature.ts';
@@ -24,10 +25,17 @@ export function createTriageHandler(getDeps: () => TriageHttpDeps) {
     const deps = getDeps();
     const log = deps.log.with({ slackRetry: header(event.headers, 'x-slack-retry-num') });
     try {
-      const click = readInteraction(event, await deps.signingSecret(), deps.clock.now());
-      checkSlackBinding(click, deps.slackBinding ?? {});
-      const outcome = await triage({ ...deps, log }, click);
+      const payload = readInteraction(event, await deps.signingSecret(), deps.clock.now());
+      checkSlackBinding(payload, deps.slackBinding ?? {});
+      const { outcome, response } = await answerInteraction({ ...deps, log }, payload);
       log.info('interaction acknowledged', { outcome });
+      // A view_submission is answered in the body (https://api.slack.com/surfaces/modals#close_views).
+      if (response)
+        return {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(response),
+        };
       return { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: '' };
     } catch (error) {
       const failure = toHttpFailure(error);

@@ -3,7 +3,7 @@
  * Order matters: size cap, then signature over the exact bytes, and only then parsing.
  */
 import { DispatchError } from '../core/errors.ts';
-import { BlockActionsSchema, type BlockActions } from '../core/interaction.ts';
+import { InteractionSchema, type Interaction } from '../core/interaction.ts';
 import { header, verifySlackSignature } from '../shared/slack-signature.ts';
 
 /** Slack's block_actions payloads carry the whole message; Dispatch's largest DMs stay well under this. */
@@ -15,7 +15,7 @@ export interface RawRequest {
   isBase64Encoded?: boolean;
 }
 
-export function readInteraction(request: RawRequest, signingSecret: string, nowMs: number): BlockActions {
+export function readInteraction(request: RawRequest, signingSecret: string, nowMs: number): Interaction {
   const encoded = request.body ?? '';
   if (encoded.length > (request.isBase64Encoded ? (MAX_BODY_BYTES * 4) / 3 + 4 : MAX_BODY_BYTES)) {
     throw new DispatchError('REQUEST_TOO_LARGE', `body over ${MAX_BODY_BYTES} bytes`);
@@ -40,7 +40,7 @@ export function readInteraction(request: RawRequest, signingSecret: string, nowM
   } catch {
     throw new DispatchError('REQUEST_INVALID', 'form field "payload" is not JSON');
   }
-  const parsed = BlockActionsSchema.safeParse(json);
+  const parsed = InteractionSchema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     throw new DispatchError(

@@ -4,6 +4,7 @@
  * @example {"kind":"answer","key":"self-service:3fa1…","occurrence":1,"answer":"no","userId":"U024BE7LH","at":1795424400000}
  */
 import { z } from 'zod';
+import { REASON_MAX } from '../core/answer/reason-modal.ts';
 import type { TriageJob } from '../core/ports.ts';
 
 const Posted = z.object({ channel: z.string(), ts: z.string() });
@@ -16,6 +17,8 @@ export const TriageJobSchema: z.ZodType<TriageJob> = z.discriminatedUnion('kind'
     answer: z.enum(['yes', 'no']),
     userId: z.string().min(1),
     at: z.number(),
+    onBehalfOf: z.string().min(1).optional(),
+    reason: z.string().max(REASON_MAX).optional(),
     dm: Posted.optional(),
   }),
   z.object({ kind: z.literal('notice'), responseUrl: z.url(), text: z.string() }),

@@ -2,10 +2,12 @@
  * Which Slack workspace and app a signed click must come from. The signing secret proves Slack sent the request;
  * these checks prove it was sent for this Dispatch's app in this Dispatch's workspace, so a second app sharing the
  * secret's deployment, or a payload signed for another workspace, cannot answer a prompt.
- * Payload fields: https://api.slack.com/reference/interaction-payloads/block-actions
+ * Payload fields: https://api.slack.com/reference/interaction-payloads/block-actions (the view payloads of the reason
+ * modal carry the same `team`, `enterprise`, `user.team_id` and `api_app_id`:
+ * https://api.slack.com/reference/interaction-payloads/views)
  */
 import { DispatchError } from '../core/errors.ts';
-import type { BlockActions } from '../core/interaction.ts';
+import type { Interaction } from '../core/interaction.ts';
 
 export interface SlackBinding {
   /** Workspace (T…) or Enterprise Grid org (E…); unset: any. */
@@ -15,7 +17,7 @@ export interface SlackBinding {
 }
 
 /** Throws REQUEST_FOREIGN (401) when a set binding is not met; a payload lacking the field does not meet it. */
-export function checkSlackBinding(payload: BlockActions, binding: SlackBinding): void {
+export function checkSlackBinding(payload: Interaction, binding: SlackBinding): void {
   if (binding.teamId) {
     // `team.id` is the workspace. An app deployed to a whole Enterprise Grid org gets `team: null`, the user's
     // workspace in `user.team_id` and the org in `enterprise.id`, so any of the three may carry the bound ID.
