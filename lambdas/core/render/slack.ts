@@ -240,17 +240,11 @@ export function answeredDm(message: string, outcome: SlackText, issueUrl?: strin
   return { text: fallbackText(message), blocks: withTail(message, tail) };
 }
 
-/** A DM without buttons (broadcast, nag), optionally linking the issue; `snooze` is its snooze choice, last. */
-export function noticeDm(
-  alarm: Alarm,
-  text: string,
-  marker: string,
-  issueUrl?: string,
-  snooze?: Block,
-): ChatMessage {
+/** A DM without buttons (broadcast, nag), optionally linking the issue. */
+export function noticeDm(alarm: Alarm, text: string, marker: string, issueUrl?: string): ChatMessage {
   return {
     text: fallbackText(text),
-    blocks: withTail(text, [...context(linkParts(alarm, issueUrl)), ...(snooze ? [snooze] : [])]),
+    blocks: withTail(text, context(linkParts(alarm, issueUrl))),
     metadata: metadata(marker),
   };
 }
@@ -262,14 +256,10 @@ export function fallbackDm(
   reason: string,
   marker: string,
   issueUrl?: string,
-  snooze?: Block,
 ): ChatMessage {
   return {
     text: fallbackText(text),
-    blocks: withTail(text, [
-      ...context([mrkdwn`:information_source: ${reason}`, ...linkParts(alarm, issueUrl)]),
-      ...(snooze ? [snooze] : []),
-    ]),
+    blocks: withTail(text, context([mrkdwn`:information_source: ${reason}`, ...linkParts(alarm, issueUrl)])),
     metadata: metadata(marker),
   };
 }

@@ -14,8 +14,6 @@ import { mayNotify, noteRepeat } from '../storm.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
-import { heldDelivery } from '../snooze/hold.ts';
-import { snoozeChoice } from '../snooze/render.ts';
 
 export async function routeNag(
   deps: RouteDeps,
@@ -24,8 +22,7 @@ export async function routeNag(
 ): Promise<Delivery> {
   const key = alarmKey(alarm, deps.config, { producer: ctx.producer });
   // `retrigger: false` after the issue was closed means: keep nagging, but open no new issue.
-  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger, { snoozable: true });
-  if (occ.snoozed) return heldDelivery(key, { ...occ, snoozed: occ.snoozed });
+  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
   const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
 
   const o = `o${occ.record.occurrence}`;
@@ -56,19 +53,16 @@ export async function routeNag(
   const dmSteps = mapSettled(notify ? users : [], deps.config.broadcastConcurrency, (user) => {
     const to = user?.slackId || undefined;
     const dmMarker = `${marker}#${ctx.messageId}`;
-    const step = `${o}:dm:${ctx.messageId}:${userIdentity(user)}`;
-    const snooze = snoozeChoice(key, step);
     return dmOnce(
       deps,
       key,
-      step,
+      `${o}:dm:${ctx.messageId}:${userIdentity(user)}`,
       { to, marker: dmMarker },
       () =>
         sendDm(deps, {
           alarm,
           to,
-          message: noticeDm(alarm, text, dmMarker, known?.url, snooze),
-          snooze,
+          message: noticeDm(alarm, text, dmMarker, known?.url),
           fallbackText: text,
           fallbackReason: user
             ? `No Slack ID was given for ${user.github ?? 'a user'} of this nag alarm, so it came to ${channel}.`
