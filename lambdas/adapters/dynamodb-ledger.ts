@@ -13,7 +13,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { VendorError } from '../core/errors.ts';
-import type { AlarmLookup, AlarmRecord, Clock, Ledger, StepClaim } from '../core/ports.ts';
+import type { AlarmLookup, AlarmRecord, Clock, Ledger, SnoozeOutcome, StepClaim } from '../core/ports.ts';
+import { setSnooze, type SnoozeRequest } from './dynamodb-snoozes.ts';
 
 const ALARM = 'alarm';
 const DAY_S = 86_400;
@@ -454,6 +455,19 @@ export class DynamoLedger implements Ledger {
     );
   }
 
+  async stepResult(key: string, step: string): Promise<object | undefined> {
+    const out = await this.call(() =>
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
+      ),
+    );
+    return out.Item?.state === 'done' ? ((out.Item.result as object | undefined) ?? {}) : undefined;
+  }
+
+  async snooze(key: string, request: SnoozeRequest): Promise<SnoozeOutcome> {
+    return setSnooze({ doc: this.doc, table: this.table, now: () => this.clock.now() }, key, request);
+  }
+
   /** Starts occurrence `from + 1` if nobody has yet; undefined when another attempt did first. */
   private async advance(key: string, messageId: string, from: number): Promise<AlarmRecord | undefined> {
     try {
@@ -527,6 +541,7 @@ function toRecord(item: Record<string, unknown>): AlarmRecord {
     carriedOut: item.carriedOut as boolean | undefined,
     resolved: item.resolved as number | undefined,
     resolvedBy: item.resolvedBy as string | undefined,
+    snooze: item.snooze as AlarmRecord['snooze'],
     updatedAt: item.updatedAt as number,
   };
 }

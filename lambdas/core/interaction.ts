@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { REASON_CALLBACK_ID } from './answer/reason-modal.ts';
 import { ACTION_NO, ACTION_YES } from './render/slack.ts';
+import { SnoozeActionSchema } from './snooze/interaction.ts';
 
 export const BlockActionsSchema = z.object({
   type: z.literal('block_actions', { error: 'Dispatch answers only block_actions interactions' }),
@@ -32,12 +33,19 @@ export const BlockActionsSchema = z.object({
   }),
   actions: z
     .array(
-      z.object({
-        action_id: z.enum([ACTION_YES, ACTION_NO], { error: 'unknown action_id' }),
-        value: z.string().min(1).max(2000),
-      }),
+      z.discriminatedUnion(
+        'action_id',
+        [
+          z.object({ action_id: z.enum([ACTION_YES, ACTION_NO]), value: z.string().min(1).max(2000) }),
+          // The snooze choice of a nag or broadcast DM (snooze/interaction.ts).
+          SnoozeActionSchema,
+        ],
+        { error: 'unknown action_id' },
+      ),
     )
     .length(1, { error: 'expected exactly one action' }),
+  /** The clicked message; read only by a snooze (snooze/interaction.ts), so its shape refuses no click. */
+  message: z.unknown().optional(),
   container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional() }).optional(),
   response_url: z.url().optional(),
   /** Opens a modal within 3 seconds of the click (the reason modal): https://api.slack.com/interactivity/handling#modal_responses */

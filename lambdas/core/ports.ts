@@ -291,7 +291,10 @@ export interface Ledger {
    * Snoozes a known alarm key (conditional writes on its record; the snooze is listed for operators too): a new
    * period when none is running, a later `until` for the running one, else it is kept as it is.
    */
-  snooze(key: string, request: Omit<SnoozeRecord, 'extendedBy' | 'endedAt' | 'endedBy'>): Promise<SnoozeOutcome>;
+  snooze(
+    key: string,
+    request: Omit<SnoozeRecord, 'extendedBy' | 'endedAt' | 'endedBy'>,
+  ): Promise<SnoozeOutcome>;
 }
 
 // ---------------------------------------------------------------- triage work queue

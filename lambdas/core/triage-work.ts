@@ -33,6 +33,7 @@ import { withAnswerNotes } from './answer/outcome.ts';
 import { reasonOnGithub } from './answer/reason.ts';
 import { answeredByOnGithub } from './answer/responders.ts';
 import { timerName } from './timers.ts';
+import { carryOutSnooze, endSnooze } from './snooze/work.ts';
 
 export const DEFAULT_YES_RESPONSE = 'Thanks for confirming. The alarm is closed.';
 export const DEFAULT_NO_RESPONSE = 'Thanks for telling us. This has been escalated to the on-call responder.';
@@ -69,6 +70,10 @@ export async function runTriageJob(deps: TriageWorkDeps, job: TriageJob): Promis
       return remind(deps, job);
     case 'digest':
       return digest(deps, job);
+    case 'snoozed':
+      return carryOutSnooze(deps, job);
+    case 'snooze-ended':
+      return endSnooze(deps, job);
   }
 }
 

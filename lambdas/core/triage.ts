@@ -13,6 +13,8 @@ import { mayAnswer, onBehalfOf, type ResponderConfig } from './answer/responders
 import type { Answer, BlockActions } from './interaction.ts';
 import type { Clock, Jobs, Ledger, Log, PostedMessage, Views } from './ports.ts';
 import { ACTION_YES } from './render/slack.ts';
+import { ACTION_SNOOZE } from './snooze/render.ts';
+import { snoozeFromSlack, type SnoozeClickOutcome } from './snooze/snooze-alarm.ts';
 
 export interface TriageDeps {
   ledger: Ledger;
@@ -35,10 +37,13 @@ export type TriageOutcome =
   | 'not-yours'
   /** A button Dispatch does not know (expired, forged, or another message's): refused. */
   | 'unknown-prompt'
-  | AskOutcome;
+  | AskOutcome
+  | SnoozeClickOutcome;
 
 export async function triage(deps: TriageDeps, payload: BlockActions): Promise<TriageOutcome> {
   const action = payload.actions[0]!;
+  // A snooze choice of a nag or broadcast DM, not an answer (snooze/snooze-alarm.ts).
+  if (action.action_id === ACTION_SNOOZE) return snoozeFromSlack(deps, payload, action);
   const answer: Answer = action.action_id === ACTION_YES ? 'yes' : 'no';
   const userId = payload.user.id;
   const key = action.value;

@@ -4,6 +4,7 @@
  * @example {"kind":"answer","key":"self-service:3fa1…","occurrence":1,"answer":"no","userId":"U024BE7LH","at":1795424400000}
  */
 import { z } from 'zod';
+import { SnoozedJobSchema, SnoozeEndedJobSchema } from '../core/snooze/job-schema.ts';
 import { REASON_MAX } from '../core/answer/reason-modal.ts';
 import type { TriageJob } from '../core/ports.ts';
 
@@ -25,4 +26,6 @@ export const TriageJobSchema: z.ZodType<TriageJob> = z.discriminatedUnion('kind'
   z.object({ kind: z.literal('deadline'), key: z.string().min(1), occurrence: z.number().int().min(1) }),
   z.object({ kind: z.literal('reminder'), key: z.string().min(1), occurrence: z.number().int().min(1) }),
   z.object({ kind: z.literal('digest'), user: z.string().min(1), window: z.number() }),
+  SnoozedJobSchema,
+  SnoozeEndedJobSchema,
 ]);

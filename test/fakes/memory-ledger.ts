@@ -1,5 +1,13 @@
 /** The ledger in memory, with the same conditional semantics as the DynamoDB ledger (see ledger-contract). */
-import type { AlarmLookup, AlarmRecord, Clock, Ledger, StepClaim } from '../../lambdas/core/ports.ts';
+import type {
+  AlarmLookup,
+  AlarmRecord,
+  Clock,
+  Ledger,
+  SnoozeOutcome,
+  SnoozeRecord,
+  StepClaim,
+} from '../../lambdas/core/ports.ts';
 
 interface Step {
   state: 'claimed' | 'done' | 'released';
@@ -183,6 +191,38 @@ export class MemoryLedger implements Ledger {
     const existing = this.steps.get(id);
     if (existing?.state === 'claimed')
       this.steps.set(id, { state: 'released', reason, attempts: existing.attempts });
+  }
+
+  async stepResult(key: string, step: string): Promise<object | undefined> {
+    const found = this.steps.get(`${key}|${step}`);
+    return found?.state === 'done' ? structuredClone(found.result ?? {}) : undefined;
+  }
+
+  /** Same rules as lambdas/adapters/dynamodb-snoozes.ts. */
+  async snooze(
+    key: string,
+    request: Omit<SnoozeRecord, 'extendedBy' | 'endedAt' | 'endedBy'>,
+  ): Promise<SnoozeOutcome> {
+    const record = this.alarms.get(key);
+    if (!record) return { status: 'unknown' };
+    const now = this.clock.now();
+    const running = record.snooze && record.snooze.until > now && record.snooze.endedAt === undefined;
+    if (!running) {
+      const snooze = structuredClone(request);
+      this.alarms.set(key, { ...record, snooze });
+      return { status: 'snoozed', snooze: structuredClone(snooze) };
+    }
+    if (record.snooze!.until < request.until) {
+      const snooze = {
+        ...record.snooze!,
+        until: request.until,
+        extendedBy: request.by,
+        ...(request.reason ? { reason: request.reason } : {}),
+      };
+      this.alarms.set(key, { ...record, snooze });
+      return { status: 'extended', snooze: structuredClone(snooze) };
+    }
+    return { status: 'kept', snooze: structuredClone(record.snooze!) };
   }
 
   private copy(record: AlarmRecord | undefined): AlarmRecord | undefined {

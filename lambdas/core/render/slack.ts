@@ -240,11 +240,17 @@ export function answeredDm(message: string, outcome: SlackText, issueUrl?: strin
   return { text: fallbackText(message), blocks: withTail(message, tail) };
 }
 
-/** A DM without buttons (broadcast, nag), optionally linking the issue. */
-export function noticeDm(alarm: Alarm, text: string, marker: string, issueUrl?: string): ChatMessage {
+/** A DM without buttons (broadcast, nag), optionally linking the issue; `snooze` is its snooze choice, last. */
+export function noticeDm(
+  alarm: Alarm,
+  text: string,
+  marker: string,
+  issueUrl?: string,
+  snooze?: Block,
+): ChatMessage {
   return {
     text: fallbackText(text),
-    blocks: withTail(text, context(linkParts(alarm, issueUrl))),
+    blocks: withTail(text, [...context(linkParts(alarm, issueUrl)), ...(snooze ? [snooze] : [])]),
     metadata: metadata(marker),
   };
 }
@@ -256,10 +262,14 @@ export function fallbackDm(
   reason: string,
   marker: string,
   issueUrl?: string,
+  snooze?: Block,
 ): ChatMessage {
   return {
     text: fallbackText(text),
-    blocks: withTail(text, context([mrkdwn`:information_source: ${reason}`, ...linkParts(alarm, issueUrl)])),
+    blocks: withTail(text, [
+      ...context([mrkdwn`:information_source: ${reason}`, ...linkParts(alarm, issueUrl)]),
+      ...(snooze ? [snooze] : []),
+    ]),
     metadata: metadata(marker),
   };
 }

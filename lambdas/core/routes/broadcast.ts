@@ -18,6 +18,8 @@ import { noteRepeat } from '../storm.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
+import { heldDelivery } from '../snooze/hold.ts';
+import { placeChoice, snoozeChoice } from '../snooze/render.ts';
 
 export async function routeBroadcast(
   deps: RouteDeps,
@@ -25,7 +27,8 @@ export async function routeBroadcast(
   ctx: RouteContext & { requestId: string },
 ): Promise<Delivery> {
   const key = alarmKey(alarm, deps.config, { producer: ctx.producer });
-  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
+  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger, { snoozable: true });
+  if (occ.snoozed) return heldDelivery(key, { ...occ, snoozed: occ.snoozed });
   const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
   if (occ.stop) return delivery;
 
@@ -52,19 +55,29 @@ export async function routeBroadcast(
   const issueStep = openIssue(deps, alarm, at, lines, occ.record.issue ? undefined : annotate);
   // The same user listed twice gets one DM: the step is named by who they are.
   const completions: Promise<void>[] = [];
-  const message = noticeDm(alarm, alarm.body.slack.message, marker);
+  // Rendered once; each DM gets its own snooze choice in place of this one.
+  const message = noticeDm(
+    alarm,
+    alarm.body.slack.message,
+    marker,
+    undefined,
+    snoozeChoice(key, `${o}:dm:U`),
+  );
   const dmSteps = mapSettled(alarm.users, deps.config.broadcastConcurrency, (user) => {
     const to = user.slackId || undefined;
+    const step = `${o}:dm:${userIdentity(user)}`;
+    const snooze = snoozeChoice(key, step);
     return dmOnce(
       deps,
       key,
-      `${o}:dm:${userIdentity(user)}`,
+      step,
       { to, marker },
       () =>
         sendDm(deps, {
           alarm,
           to,
-          message,
+          message: placeChoice(message, snooze),
+          snooze,
           fallbackText: alarm.body.slack.message,
           fallbackReason: `No Slack ID was given for ${user.github ?? 'a user'} in this broadcast, so it came to ${channel}.`,
           marker,

@@ -1,7 +1,7 @@
 /** Sending one Slack message with the fallbacks producers rely on. */
 import { VendorError } from '../errors.ts';
 import type { Alarm } from '../message.ts';
-import type { ChatMessage } from '../ports.ts';
+import type { Block, ChatMessage } from '../ports.ts';
 import { deliveryFailureNotice, fallbackDm } from '../render/slack.ts';
 import type { DmOutcome, RouteDeps } from '../route-types.ts';
 import { runStep, type StepOutcome } from '../steps.ts';
@@ -18,6 +18,8 @@ export interface DmRequest {
   fallbackTo?: string | undefined;
   marker: string;
   issueUrl?: string | undefined;
+  /** The snooze choice (lambdas/core/snooze/render.ts) the fallback carries too; none for a prompt. */
+  snooze?: Block | undefined;
 }
 
 /**
@@ -32,7 +34,14 @@ export async function sendDm(
   const channel = deps.config.slackDefaultChannel;
   if (!req.to) {
     const where = req.fallbackTo ?? channel;
-    const message = fallbackDm(req.alarm, req.fallbackText, req.fallbackReason, req.marker, req.issueUrl);
+    const message = fallbackDm(
+      req.alarm,
+      req.fallbackText,
+      req.fallbackReason,
+      req.marker,
+      req.issueUrl,
+      req.snooze,
+    );
     const posted = await deps.chat.post(where, message);
     return { to: where, ...posted, fallback: req.fallbackReason };
   }

@@ -29,7 +29,13 @@ export async function routeHighPriority(
     deps.ledger.get(key),
   ]);
   const snooze = activeSnooze(record?.snooze, deps.clock.now());
-  if (snooze) return holdPage(deps, key, { step, claim, tookSlot: notify && deps.config.stormWindowMs > 0, slot: 'page' }, snooze);
+  if (snooze)
+    return holdPage(
+      deps,
+      key,
+      { step, claim, tookSlot: notify && deps.config.stormWindowMs > 0, slot: 'page' },
+      snooze,
+    );
   if (!notify) {
     const [seen] = await Promise.all([
       deps.ledger.increment(key, 'repeats'),

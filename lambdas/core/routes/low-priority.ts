@@ -18,8 +18,9 @@ export async function routeLowPriority(
 ): Promise<Delivery> {
   const first = alarm.users?.[0];
   const key = alarmKey(alarm, deps.config, { user: first ?? {}, producer: ctx.producer });
-  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
+  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger, { snoozable: true });
   const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
+  if (occ.snoozed) delivery.snoozed = occ.snoozed;
   if (occ.stop) return delivery;
   const occurrence = occ.record.occurrence;
 

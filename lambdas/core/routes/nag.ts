@@ -14,6 +14,8 @@ import { mayNotify, noteRepeat } from '../storm.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
+import { heldDelivery } from '../snooze/hold.ts';
+import { snoozeChoice } from '../snooze/render.ts';
 
 export async function routeNag(
   deps: RouteDeps,
@@ -22,7 +24,8 @@ export async function routeNag(
 ): Promise<Delivery> {
   const key = alarmKey(alarm, deps.config, { producer: ctx.producer });
   // `retrigger: false` after the issue was closed means: keep nagging, but open no new issue.
-  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger);
+  const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger, { snoozable: true });
+  if (occ.snoozed) return heldDelivery(key, { ...occ, snoozed: occ.snoozed });
   const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
 
   const o = `o${occ.record.occurrence}`;
@@ -53,16 +56,19 @@ export async function routeNag(
   const dmSteps = mapSettled(notify ? users : [], deps.config.broadcastConcurrency, (user) => {
     const to = user?.slackId || undefined;
     const dmMarker = `${marker}#${ctx.messageId}`;
+    const step = `${o}:dm:${ctx.messageId}:${userIdentity(user)}`;
+    const snooze = snoozeChoice(key, step);
     return dmOnce(
       deps,
       key,
-      `${o}:dm:${ctx.messageId}:${userIdentity(user)}`,
+      step,
       { to, marker: dmMarker },
       () =>
         sendDm(deps, {
           alarm,
           to,
-          message: noticeDm(alarm, text, dmMarker, known?.url),
+          message: noticeDm(alarm, text, dmMarker, known?.url, snooze),
+          snooze,
           fallbackText: text,
           fallbackReason: user
             ? `No Slack ID was given for ${user.github ?? 'a user'} of this nag alarm, so it came to ${channel}.`
