@@ -31,6 +31,11 @@ export interface Chat {
   findByKey(to: string, key: string): Promise<PostedMessage | undefined>;
   /** An ephemeral reply through an interaction's response_url. */
   respond?(responseUrl: string, body: Record<string, unknown>): Promise<void>;
+  /**
+   * users.lookupByEmail: the Slack user ID of the person with this email; undefined when Slack knows no active
+   * person by it (`users_not_found`, a deactivated account). Throws VendorError for anything else.
+   */
+  lookupByEmail(email: string): Promise<string | undefined>;
 }
 
 /** Slack views (modals), opened with an interaction's trigger_id. */
@@ -295,6 +300,17 @@ export interface Ledger {
     key: string,
     request: Omit<SnoozeRecord, 'extendedBy' | 'endedAt' | 'endedBy'>,
   ): Promise<SnoozeOutcome>;
+  /** The Slack user remembered for `email` (lower-cased); undefined when none was, or it expired (one read). */
+  person(email: string): Promise<PersonRecord | undefined>;
+  /** Remembers the Slack user found for `email` (lower-cased) until `untilMs` (one write). */
+  rememberPerson(email: string, slackId: string, untilMs: number): Promise<void>;
+}
+
+/** A person Slack found by email (users.lookupByEmail), remembered so the next alarm need not ask. */
+export interface PersonRecord {
+  slackId: string;
+  /** Epoch ms after which the record no longer counts. */
+  until: number;
 }
 
 // ---------------------------------------------------------------- triage work queue
