@@ -471,6 +471,20 @@ function incident(i) {
   );
 }
 
+/** One event Dispatch published (README "Events"): its detail-type, the alarm key, the answer, when. */
+function busEvent(e) {
+  const d = (e && e.detail) || {};
+  return h(
+    'div',
+    { class: 'card ctx', 'data-testid': 'bus-event', 'data-detail-type': e.detailType },
+    h('span', { class: 'badge' }, e.detailType),
+    ' ',
+    h('code', null, d.alarmKey),
+    d.answer ? ' · answered ' + d.answer : '',
+    d.at ? [' · ', h('time', { datetime: d.at }, clock(new Date(d.at)))] : '',
+  );
+}
+
 // ---------------------------------------------------------------- what happened
 
 const COUNTS = [
@@ -621,6 +635,8 @@ async function refresh() {
   if (s.pagerduty)
     show('pagerduty', s.pagerduty.incidents.slice().reverse().map(incident), 'No incidents yet.');
   else show('pagerduty', [], 'Real PagerDuty: incidents are in your account.');
+  if (s.events) show('events', s.events.slice().reverse().map(busEvent), 'No events yet: answer a DM.');
+  else show('events', [], 'Sent to ' + s.eventsEndpoint + ' (AWS_ENDPOINT_URL_EVENTBRIDGE).');
 }
 
 /** The example buttons, labelled with what each example is about. */

@@ -61,6 +61,7 @@ export function sandboxPage(options: { token: string; nonce: string }): string {
     <section class="panel"><h2>Slack</h2><div id="slack"></div></section>
     <section class="panel"><h2>GitHub issues</h2><div id="github"></div></section>
     <section class="panel"><h2>PagerDuty incidents</h2><div id="pagerduty"></div>
+      <h2>EventBridge events</h2><div id="events" data-testid="events"></div>
       <h2>Send your own alarm</h2>
       <textarea id="custom" aria-label="Alarm JSON">{"type":"low-priority","body":{"github":{"title":"Hello from the sandbox"}}}</textarea>
       <button class="btn" id="send-custom">POST /alarms</button>

@@ -26,6 +26,7 @@ import type { FakeBehaviour } from './http.ts';
 import { startLedgerStore } from './ledger-store.ts';
 import { Activity } from './activity.ts';
 import { emptyTable } from './sandbox-reset.ts';
+import { localEvents, type LocalEventBus } from './event-bus.ts';
 import { sandboxServer } from './sandbox-server.ts';
 
 export interface SandboxOptions {
@@ -53,6 +54,8 @@ export interface Sandbox {
   modes: Record<'slack' | 'github' | 'pagerduty', 'fake' | 'real'>;
   /** What happened to each alarm, in words (the page's timeline). */
   activity: Activity;
+  /** The built-in event bus; undefined when events go to AWS_ENDPOINT_URL_EVENTBRIDGE. */
+  events: LocalEventBus | undefined;
   /** Empties the fakes, the ledger and the timeline (the page's Reset button). */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -157,6 +160,9 @@ async function start(options: SandboxOptions, closers: (() => Promise<void>)[]):
 
   env.DISPATCH_LEDGER_TABLE = table;
   const parsed = parseEnv(env);
+  // Events go to AWS_ENDPOINT_URL_EVENTBRIDGE (from the runner's settings) when set, else to the built-in bus.
+  const eventSink = localEvents(source, parsed.DISPATCH_EVENT_BUS);
+  closers.push(async () => eventSink.close());
   const secretStore = new EnvSecrets(secrets);
   const activity = new Activity((key) => {
     const incident = pagerduty?.incidents.find((i) => i.dedupKey === key);
@@ -190,7 +196,13 @@ async function start(options: SandboxOptions, closers: (() => Promise<void>)[]):
     // Prompt deadlines and reminders fire in this process, through the same worker queue as answers; a timer set
     // before a reset does nothing after it.
     const timers = new InProcessTimers(async (job) => (mine === generation ? jobs.enqueue(job) : undefined));
-    const platform = { dynamodb, secrets: secretStore, write: options.write ?? (() => {}), timers };
+    const platform = {
+      dynamodb,
+      secrets: secretStore,
+      write: options.write ?? (() => {}),
+      timers,
+      events: eventSink.events,
+    };
     return {
       route: buildRouteDeps(parsed, platform),
       work: buildTriageWorkDeps(parsed, platform),
@@ -210,6 +222,7 @@ async function start(options: SandboxOptions, closers: (() => Promise<void>)[]):
     pagerduty?.incidents.splice(0);
     jobs.deadLetters.splice(0);
     activity.clear();
+    eventSink.bus?.clear();
   };
 
   web.attach({
@@ -230,6 +243,9 @@ async function start(options: SandboxOptions, closers: (() => Promise<void>)[]):
         error: String((d.error as Error).message ?? d.error),
       })),
       activity: activity.snapshot(),
+      // What was published to the built-in bus, oldest first; none when events go to an external endpoint.
+      events: eventSink.bus?.published,
+      eventsEndpoint: eventSink.external,
     }),
     activity,
     reset,
@@ -244,6 +260,7 @@ async function start(options: SandboxOptions, closers: (() => Promise<void>)[]):
     jobs,
     modes,
     activity,
+    events: eventSink.bus,
     reset,
     token: web.token,
     signingSecret: secrets[SECRET.slackSigningSecret]!,
