@@ -6,6 +6,7 @@ import { local } from './cli/local.ts';
 import { redrive } from './cli/redrive.ts';
 import { send } from './cli/send.ts';
 import { slackManifestCommand } from './cli/slack-manifest.ts';
+import { snooze, snoozes, unsnooze } from './cli/snooze.ts';
 import { validate } from './cli/validate.ts';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -17,6 +18,9 @@ const commands: Record<string, { run: Command; summary: string }> = {
   redrive: { run: redrive, summary: 'move dead-lettered alarms back to the topic' },
   'slack-manifest': { run: slackManifestCommand, summary: 'print the Slack app manifest for a triage URL' },
   doctor: { run: doctor, summary: "check an environment's secrets and tokens" },
+  snooze: { run: snooze, summary: 'snooze an alarm key: its repeats are counted, not sent' },
+  snoozes: { run: snoozes, summary: 'list the snoozed alarm keys: until when, by whom, why' },
+  unsnooze: { run: unsnooze, summary: 'end a snooze now' },
 };
 
 export const usage = `Usage: dispatch <command> [options]

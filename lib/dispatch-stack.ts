@@ -78,12 +78,12 @@ export class DispatchStack extends Stack {
     const timerEnvironment = this.timers.environment(this.triage.worker.fn.functionArn);
     for (const [name, value] of Object.entries(timerEnvironment))
       this.incoming.fn.fn.addEnvironment(name, value);
-    // The worker only cancels timers: it needs the group, not its own ARN (which would make a cycle).
-    this.triage.worker.fn.addEnvironment(
-      'DISPATCH_SCHEDULE_GROUP',
-      timerEnvironment.DISPATCH_SCHEDULE_GROUP!,
-    );
+    // The worker cancels timers, and sets a snooze's expiry timer: it needs the group and the scheduler's role,
+    // not its own ARN (which would make a cycle; it takes it from its invocation, see lambdas/triage/worker.ts).
+    for (const name of ['DISPATCH_SCHEDULE_GROUP', 'DISPATCH_SCHEDULER_ROLE_ARN'])
+      this.triage.worker.fn.addEnvironment(name, timerEnvironment[name]!);
     this.timers.grantSet(this.incoming.fn.role);
+    this.timers.grantSet(this.triage.worker.role);
     // A prompt whose DM Slack refused is never answered: the incoming function cancels its timers.
     this.timers.grantCancel(this.incoming.fn.role);
     this.timers.grantCancel(this.triage.worker.role);
@@ -131,6 +131,10 @@ export class DispatchStack extends Stack {
       description: 'Answers that could not be carried out',
     });
     new CfnOutput(this, 'LedgerTableName', { value: this.ledger.table.tableName });
+    new CfnOutput(this, 'TriageWorkerName', {
+      value: this.triage.worker.fn.functionName,
+      description: 'dispatch snooze and unsnooze hand their issue comment and note to it',
+    });
     new CfnOutput(this, 'OpsTopicArn', {
       value: this.monitoring.opsTopic.topicArn,
       description: 'Dispatch’s own alarms',

@@ -30,6 +30,12 @@ export class SchedulerTimers implements Timers {
     private readonly options: SchedulerTimersOptions,
   ) {}
 
+  /** The same timers, invoking `workerArn` when none was configured. */
+  withTarget(workerArn: string): SchedulerTimers {
+    if (this.options.workerArn) return this;
+    return new SchedulerTimers(this.scheduler, { ...this.options, workerArn });
+  }
+
   async set(name: string, at: number, job: TriageJob): Promise<void> {
     if (!this.options.roleArn || !this.options.workerArn) {
       throw new ConfigError(
@@ -74,6 +80,15 @@ function schedulerError(what: string, error: unknown): VendorError {
     cause: error,
     retryable: true,
   });
+}
+
+/**
+ * The worker's timers (a snooze's expiry) target the worker itself, whose ARN its own environment cannot name (a
+ * cycle in the template): it comes from the invocation, without a qualifier.
+ */
+export function targetingSelf(timers: Timers, invokedArn: string | undefined): Timers {
+  if (!(timers instanceof SchedulerTimers) || !invokedArn) return timers;
+  return timers.withTarget(invokedArn.split(':').slice(0, 7).join(':'));
 }
 
 /** Timers in this process (the local runner): they fire by handing the job to `run`. */

@@ -1,6 +1,8 @@
 /** What the handlers use of Lambda's context: how much time is left. */
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
+  /** This function's ARN (with a qualifier when invoked through one). */
+  invokedFunctionArn?: string;
 }
 
 /** Stop retrying this long before Lambda would cut the invocation off. */

@@ -4,6 +4,7 @@ import { runTriageJob, type TriageWorkDeps } from '../core/triage-work.ts';
 import { depsAtColdStart } from '../shared/cold-start.ts';
 import { stopBy, type InvocationContext } from '../shared/invocation.ts';
 import { buildTriageWorkDeps } from '../shared/wiring.ts';
+import { targetingSelf } from '../adapters/scheduler-timers.ts';
 import { TriageJobSchema } from './job-schema.ts';
 
 export function createWorkerHandler(getDeps: () => TriageWorkDeps) {
@@ -12,7 +13,9 @@ export function createWorkerHandler(getDeps: () => TriageWorkDeps) {
     if (!parsed.success)
       throw new DispatchError('EVENT_INVALID', `not a triage job: ${parsed.error.issues[0]?.message}`);
     const deps = getDeps();
-    await runTriageJob({ ...deps, until: stopBy(context, deps.clock.now()) }, parsed.data);
+    // A snooze's expiry timer invokes this very function: its ARN comes from the invocation.
+    const timers = targetingSelf(deps.timers, context?.invokedFunctionArn);
+    await runTriageJob({ ...deps, timers, until: stopBy(context, deps.clock.now()) }, parsed.data);
   };
 }
 

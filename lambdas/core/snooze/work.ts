@@ -8,7 +8,8 @@
  *   nothing: the later timer writes the note.
  */
 import { createHash } from 'node:crypto';
-import type { SnoozedJob, TriageJob } from '../ports.ts';
+import type { IssueRef, SnoozedJob, TriageJob } from '../ports.ts';
+import { issueMarker } from '../render/github.ts';
 import { commentOnce, noteOnIssue, runStep } from '../steps.ts';
 import type { TriageWorkDeps } from '../triage-work.ts';
 import { repeatsCounter } from './hold.ts';
@@ -21,6 +22,39 @@ export function snoozeTimerName(key: string, id: string, until: number): string 
   return `snooze-${createHash('sha256').update(`${key}#${id}#${until}`).digest('hex').slice(0, 40)}`;
 }
 
+/** The step of a period's comment; its result names the comment, its issue and its text (for the end's note). */
+const commentStep = (id: string) => `snooze:${id}:comment`;
+
+interface PostedComment {
+  id: number;
+  issue?: IssueRef;
+  body?: string;
+}
+
+function withMarker(body: string, marker: string): string {
+  return `${body}\n${issueMarker(marker)}`;
+}
+
+/** As commentOnce, remembering the issue and the text, so the end can add its count to the same comment. */
+async function snoozeCommentOnce(
+  deps: TriageWorkDeps,
+  key: string,
+  id: string,
+  issue: IssueRef,
+  body: string,
+): Promise<void> {
+  const step = commentStep(id);
+  const marker = `${key}#${step}`;
+  const since = deps.clock.now() - 6 * 3_600_000;
+  await runStep<PostedComment>(deps, key, step, {
+    reconcile: async () => {
+      const found = await deps.tracker.findComment(issue, marker, since);
+      return found === undefined ? undefined : { id: found, issue, body };
+    },
+    run: async () => ({ id: await deps.tracker.comment(issue, withMarker(body, marker)), issue, body }),
+  });
+}
+
 export async function carryOutSnooze(deps: TriageWorkDeps, job: SnoozedJob): Promise<void> {
   const log = deps.log.with({ alarmKey: job.key, snooze: job.id });
   const record = await deps.ledger.get(job.key);
@@ -29,7 +63,6 @@ export async function carryOutSnooze(deps: TriageWorkDeps, job: SnoozedJob): Pro
     log.warn('snooze job for a period that is gone; nothing to do');
     return;
   }
-  const step = `snooze:${job.id}:${job.extended ? `until:${job.until}` : 'comment'}`;
   const comment = snoozeComment({
     by: job.by,
     via: job.via,
@@ -46,7 +79,12 @@ export async function carryOutSnooze(deps: TriageWorkDeps, job: SnoozedJob): Pro
     via: snooze.via,
   };
   const done = await Promise.allSettled([
-    record.issue ? commentOnce(deps, job.key, step, record.issue, comment) : undefined,
+    record.issue && !job.extended
+      ? snoozeCommentOnce(deps, job.key, job.id, record.issue, comment)
+      : undefined,
+    record.issue && job.extended
+      ? commentOnce(deps, job.key, `snooze:${job.id}:until:${job.until}`, record.issue, comment)
+      : undefined,
     deps.timers.set(snoozeTimerName(job.key, job.id, job.until), job.until, ended),
     job.dm
       ? deps.chat.update(
@@ -83,9 +121,20 @@ export async function endSnooze(deps: TriageWorkDeps, job: EndedJob): Promise<vo
     endedAt: snooze?.endedAt,
     endedBy: snooze?.endedBy,
   });
+  // The running note says it now; the snooze's own comment keeps it once later repeats update the note again.
+  const posted = (await deps.ledger.stepResult(job.key, commentStep(job.id))) as PostedComment | undefined;
   await runStep(deps, job.key, `snooze:${job.id}:ended`, {
     run: async () => {
-      await noteOnIssue(deps, job.key, `o${record.occurrence}:note`, issue, note);
+      await Promise.all([
+        noteOnIssue(deps, job.key, `o${record.occurrence}:note`, issue, note),
+        posted?.issue && posted.body
+          ? deps.tracker.editComment(
+              posted.issue,
+              posted.id,
+              withMarker(`${posted.body}\n\n${note}`, `${job.key}#${commentStep(job.id)}`),
+            )
+          : undefined,
+      ]);
       return { repeats };
     },
   });
