@@ -33,6 +33,11 @@ export function parseAlarm(input: unknown): Alarm {
 
 /** Validates an alarm as it arrives on the wire (the SNS `Message` string). */
 export function parseAlarmJson(raw: string): Alarm {
+  return parseAlarm(decodeAlarmJson(raw));
+}
+
+/** The SNS `Message` string as JSON, refused when it is larger than SNS allows or not JSON. */
+export function decodeAlarmJson(raw: string): unknown {
   const bytes = Buffer.byteLength(raw, 'utf8');
   if (bytes > LIMITS.snsMessageBytes) {
     throw new AlarmValidationError(
@@ -54,5 +59,5 @@ export function parseAlarmJson(raw: string): Alarm {
       'ALARM_NOT_JSON',
     );
   }
-  return parseAlarm(decoded);
+  return decoded;
 }

@@ -3,6 +3,7 @@ import type { RouterConfig } from './config.ts';
 import type { AlarmType } from './message.ts';
 import type { Chat, Events, IssueRef, IssueTracker, Metrics, PageResult, Pager, Timers } from './ports.ts';
 import type { StepDeps } from './steps.ts';
+import type { NativeSummary } from './sources/translate.ts';
 
 export interface RouteDeps extends StepDeps {
   chat: Chat;
@@ -44,8 +45,11 @@ export interface Delivery {
 
 export interface RouteReport {
   requestId: string;
-  type: AlarmType;
+  /** The alarm's type; for a native event, its first alarm's, or `none` when it became no alarm. */
+  type: AlarmType | 'none';
   deliveries: Delivery[];
+  /** For an AWS event Dispatch translated (lambdas/core/sources/): what it was and what it became. */
+  native?: NativeSummary | undefined;
 }
 
 /** Identifies one SNS message: a redelivery carries the same ID, a re-publish a new one. */
