@@ -124,4 +124,49 @@ describe('triage under arbitrary requests', () => {
       RUNS,
     );
   });
+
+  it('correctly signed reason modal submissions and closes with arbitrary users, metadata and reasons: 200 or 400 (issue 15)', async () => {
+    const metadata = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.jsonValue().map((v) => JSON.stringify(v) ?? ''),
+      fc
+        .record({
+          key: fc.string({ maxLength: 80 }),
+          occurrence: fc.integer(),
+          dm: fc.option(fc.jsonValue()),
+        })
+        .map((m) => JSON.stringify(m)),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('view_submission', 'view_closed'),
+        fc.string({ maxLength: 40 }),
+        metadata,
+        fc.option(fc.string({ maxLength: 4000 })),
+        fc.constantFrom('dispatch_reason', 'other'),
+        async (type, user, privateMetadata, reason, callbackId) => {
+          const payload = {
+            type,
+            user: { id: user },
+            view: {
+              callback_id: callbackId,
+              private_metadata: privateMetadata,
+              state: { values: { dispatch_reason: { reason: { type: 'plain_text_input', value: reason } } } },
+            },
+          };
+          const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+          const ts = now();
+          const res = await handler()({
+            body,
+            headers: {
+              'x-slack-request-timestamp': ts,
+              'x-slack-signature': signSlackRequest(SECRET, ts, body),
+            },
+          });
+          expect([200, 400]).toContain(res.statusCode);
+        },
+      ),
+      RUNS,
+    );
+  });
 });

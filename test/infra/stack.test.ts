@@ -191,7 +191,11 @@ describe('least privilege', () => {
       'parameter/dispatch/example/pagerduty/routing-key',
       'parameter/dispatch/example/slack/bot-token',
     ]);
-    expect(ssmResources(example, TRIAGE)).toEqual(['parameter/dispatch/example/slack/signing-secret']);
+    // The triage function opens the reason modal itself (views.open with the bot token; issue 15).
+    expect(ssmResources(example, TRIAGE).sort()).toEqual([
+      'parameter/dispatch/example/slack/bot-token',
+      'parameter/dispatch/example/slack/signing-secret',
+    ]);
     expect(ssmResources(rest, WORKER).sort()).toEqual([
       'parameter/dispatch/example-rest/github/app-private-key',
       'parameter/dispatch/example-rest/pagerduty/api-token',

@@ -35,10 +35,11 @@ export function parseResponders(raw: string | undefined): { ids: string[] } | { 
   const text = raw?.trim() ?? '';
   if (text === '') return { ids: [] };
   let entries: unknown[];
-  if (text.startsWith('[')) {
+  if (text.startsWith('[') || text.startsWith('{')) {
     try {
       const json: unknown = JSON.parse(text);
-      if (!Array.isArray(json)) return { problems: ['is not a JSON list of Slack user IDs'] };
+      if (!Array.isArray(json))
+        return { problems: ['is not a JSON list: expected ["U024BE7LH", …] or U024BE7LH,U0ABCDEFG'] };
       entries = json;
     } catch {
       return { problems: ['is not JSON: expected ["U024BE7LH", …] or U024BE7LH,U0ABCDEFG'] };
