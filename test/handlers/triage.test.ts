@@ -14,6 +14,7 @@ import { buildTriageWorkDeps } from '../../lambdas/shared/wiring.ts';
 import { buildTriageDeps } from '../../lambdas/shared/wiring-triage.ts';
 import { createTriageHandler } from '../../lambdas/triage/handler.ts';
 import { EnvSecrets } from '../../lambdas/adapters/ssm-secrets.ts';
+import { FakeEvents } from '../fakes/vendors.ts';
 import { freshTable, useDynalite } from '../helpers/dynalite.ts';
 import { testEnv } from '../helpers/env.ts';
 import { useNock } from '../helpers/nock.ts';
@@ -56,7 +57,9 @@ async function setup(options: { timeoutMs?: string; binding?: Record<string, str
     'pagerduty/routing-key': 'R0KEY',
   });
   const lines: string[] = [];
-  const platform = { dynamodb: dynamo().client, secrets, write: (l: string) => lines.push(l) };
+  // Events are published to an in-memory bus (the EventBridge adapter has its own tests).
+  const events = new FakeEvents();
+  const platform = { dynamodb: dynamo().client, secrets, write: (l: string) => lines.push(l), events };
   const workDeps = buildTriageWorkDeps(env, platform);
   const jobs = new InProcessJobs((job) => runTriageJob(workDeps, job), {
     clock: { now: Date.now, sleep: async () => {} },
