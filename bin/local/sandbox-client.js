@@ -267,21 +267,37 @@ function block(b, m) {
       'div',
       { class: 'actions' },
       (b.elements || []).map((e) =>
-        h(
-          'button',
-          {
-            class: 'btn ' + (e.style || ''),
-            'data-testid': 'button-' + e.action_id,
-            'data-action': e.action_id,
-            'data-value': e.value,
-            'data-channel': m.channel,
-            'data-ts': m.ts,
-          },
-          textObject(e.text),
-        ),
+        e.type === 'static_select'
+          ? staticSelect(e, b, m)
+          : h(
+              'button',
+              {
+                class: 'btn ' + (e.style || ''),
+                'data-testid': 'button-' + e.action_id,
+                'data-action': e.action_id,
+                'data-value': e.value,
+                'data-channel': m.channel,
+                'data-ts': m.ts,
+              },
+              textObject(e.text),
+            ),
       ),
     );
   return null;
+}
+
+/** A static_select (the snooze choice): choosing an option sends the click, as Slack does. */
+function staticSelect(e, b, m) {
+  const attrs = {
+    class: 'btn',
+    'data-testid': 'select-' + e.action_id,
+    'data-select': e.action_id,
+    'data-block': b.block_id,
+    'data-channel': m.channel,
+    'data-ts': m.ts,
+  };
+  const options = (e.options || []).map((o) => h('option', { value: o.value }, textObject(o.text)));
+  return h('select', attrs, h('option', { value: '' }, textObject(e.placeholder)), options);
 }
 
 const clock = (date) =>
@@ -580,6 +596,26 @@ document.addEventListener('click', (e) => {
       example.dataset.label,
     );
   }
+});
+
+document.addEventListener('change', (e) => {
+  const select = e.target.closest && e.target.closest('[data-select]');
+  if (!select || !select.value) return;
+  const channel = select.dataset.channel;
+  const user = channel.startsWith('D') ? 'U' + channel.slice(1) : channel;
+  say('Sending your choice…');
+  post(
+    '/sandbox/click',
+    {
+      action_id: select.dataset.select,
+      block_id: select.dataset.block,
+      selected_option: { value: select.value },
+      channel,
+      ts: select.dataset.ts,
+      user,
+    },
+    'Snooze',
+  );
 });
 
 document.getElementById('reset').addEventListener('click', () => post('/sandbox/reset', undefined, 'Reset'));

@@ -91,6 +91,26 @@ async function runAlarm(app: SandboxApp, raw: string, producer?: string | null):
   }
 }
 
+/** A button, or the snooze choice (a static_select: its block and the option chosen). */
+function clickedAction(input: Record<string, unknown>) {
+  const selected = (input.selected_option as { value?: unknown } | undefined)?.value;
+  if (input.action_id === 'dispatch_snooze')
+    return {
+      action_id: 'dispatch_snooze',
+      block_id: String(input.block_id),
+      type: 'static_select',
+      selected_option: { value: String(selected ?? input.value) },
+      action_ts: String(Date.now() / 1000),
+    };
+  return { action_id: String(input.action_id), value: String(input.value), type: 'button' };
+}
+
+/** The fake Slack's message at `channel`/`ts`, as a block_actions payload carries it. */
+function clickedMessage(app: SandboxApp, channel: string, ts: string) {
+  const state = app.state() as { slack?: { messages?: { channel: string; ts: string }[] } };
+  return state.slack?.messages?.find((m) => m.channel === channel && m.ts === ts);
+}
+
 async function click(app: SandboxApp, base: string, input: Record<string, unknown>): Promise<Reply> {
   const payload = {
     type: 'block_actions',
@@ -99,8 +119,10 @@ async function click(app: SandboxApp, base: string, input: Record<string, unknow
     team: { id: FAKE_SLACK_WORKSPACE.teamId },
     api_app_id: FAKE_SLACK_WORKSPACE.appId,
     user: { id: String(input.user) },
-    actions: [{ action_id: String(input.action_id), value: String(input.value), type: 'button' }],
+    actions: [clickedAction(input)],
     container: { type: 'message', channel_id: String(input.channel), message_ts: String(input.ts) },
+    // Slack sends the clicked message along; a snooze shows "Snoozed until …" in it.
+    message: clickedMessage(app, String(input.channel), String(input.ts)),
     response_url: app.responseUrlBase ? `${app.responseUrlBase}/${Date.now()}` : undefined,
   };
   const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -115,8 +137,19 @@ async function click(app: SandboxApp, base: string, input: Record<string, unknow
     },
     body,
   });
-  const answer = payload.actions[0]!.action_id === 'dispatch_yes' ? 'yes' : 'no';
-  const text = app.activity.clicked(payload.actions[0]!.value, answer, payload.user.id, res.status);
+  const action: {
+    action_id: string;
+    value?: string;
+    block_id?: string;
+    selected_option?: { value: string };
+  } = payload.actions[0]!;
+  const answer = action.selected_option
+    ? `snooze ${action.selected_option.value.split('|')[0]}`
+    : action.action_id === 'dispatch_yes'
+      ? 'yes'
+      : 'no';
+  const key = (action.selected_option ? action.block_id : action.value) ?? '';
+  const text = app.activity.clicked(key, answer, payload.user.id, res.status);
   return { status: res.status, body: { status: res.status, answer, text } };
 }
 
