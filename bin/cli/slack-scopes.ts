@@ -51,20 +51,27 @@ export const SLACK_SCOPES: readonly SlackScope[] = [
     why: 'read the latest messages of a private channel the bot is in, to look for a message an interrupted attempt posted',
     doc: 'https://api.slack.com/methods/conversations.history',
   },
-];
-
-/**
- * Asked for by no manifest: `doctor` uses it when the token has it, and otherwise says where to copy the App ID
- * (a directory of the workspace's people is more than a check of one ID is worth).
- */
-export const SLACK_OPTIONAL_SCOPES: readonly SlackScope[] = [
   {
+    scope: 'users:read.email',
+    methods: ['users.lookupByEmail'],
+    why: 'find the Slack user of an alarm’s user named by email',
+    doc: 'https://api.slack.com/methods/users.lookupByEmail',
+  },
+  {
+    // "This scope must be requested at the same time as users:read": https://api.slack.com/scopes/users:read.email
     scope: 'users:read',
     methods: ['bots.info'],
-    why: 'doctor: the app ID of the bot, to compare with slack.appId',
+    why: 'asked for with users:read.email, as Slack requires; doctor reads the app ID of the bot with it, to compare with slack.appId',
     doc: 'https://api.slack.com/methods/bots.info',
   },
 ];
+
+/**
+ * Scopes no manifest asks for that `doctor` uses when the token has them: none since users:read came with
+ * users:read.email (an app installed from an older manifest may still lack it; doctor then says where to copy the
+ * App ID).
+ */
+export const SLACK_OPTIONAL_SCOPES: readonly SlackScope[] = [];
 
 /** Methods that need no scope: auth.test (https://api.slack.com/methods/auth.test); response_url takes no token. */
 export const SCOPELESS_METHODS: readonly string[] = ['auth.test', 'response_url'];

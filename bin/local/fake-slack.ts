@@ -1,6 +1,7 @@
 /**
  * A Slack Web API fake on loopback: the methods Dispatch calls, with DM channels, message metadata, updates,
- * response_url notices, and an unknown-user failure (any user ID starting with U0NOBODY).
+ * response_url notices, an unknown-user failure (any user ID starting with U0NOBODY), and users.lookupByEmail for
+ * the sandbox's people (FAKE_SLACK_PEOPLE).
  */
 import { route, serve, type FakeBehaviour, type Running } from './http.ts';
 
@@ -22,6 +23,13 @@ export interface SlackMessage {
   bot_id?: string;
   app_id?: string;
 }
+
+/** The sandbox's people, by email, as users.lookupByEmail finds them (the examples' alice and bob); anyone else is not found. */
+export const FAKE_SLACK_PEOPLE: Readonly<Record<string, string>> = {
+  'alice@example.com': 'U024BE7LH',
+  'bob@example.com': 'U0G9QF9C6',
+  'carol@example.com': 'U0CAROL01',
+};
 
 /** The bot the fake's token belongs to, as auth.test reports it and as its messages carry it. */
 export const FAKE_SLACK_BOT = { user: 'UDISPATCH', bot_id: 'B0DISPATCH', app_id: FAKE_SLACK_WORKSPACE.appId };
@@ -97,6 +105,11 @@ export async function startFakeSlack(behaviour: FakeBehaviour = {}): Promise<Fak
             app_id: m.app_id,
           })),
         });
+      }),
+      route('POST', '/api/users.lookupByEmail', ({ body }) => {
+        const email = String(body.email ?? '').toLowerCase();
+        const id = Object.hasOwn(FAKE_SLACK_PEOPLE, email) ? FAKE_SLACK_PEOPLE[email] : undefined;
+        return id ? ok({ user: { id, name: email.split('@')[0], deleted: false } }) : fail('users_not_found');
       }),
       route('POST', '/response/:id', ({ body, path }) => {
         notices.push({ url: path, text: String(body.text ?? '') });

@@ -1,6 +1,6 @@
 /**
  * The ledger in DynamoDB: one item per alarm (`sk = alarm`), one per SNS message seen (`sk = msg#<id>`) and one per
- * step (`sk = step#<name>`). Claims are conditional writes, so exactly one attempt wins a step.
+ * step (`sk = step#<name>`); one per person found by email (`sk = person`). Claims are conditional writes, so exactly one attempt wins a step.
  * Items expire through the table's TTL attribute `expiresAt`.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
  */
@@ -13,7 +13,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { VendorError } from '../core/errors.ts';
-import type { AlarmLookup, AlarmRecord, Clock, Ledger, SnoozeOutcome, StepClaim } from '../core/ports.ts';
+import type {
+  AlarmLookup,
+  AlarmRecord,
+  Clock,
+  Ledger,
+  PersonRecord,
+  SnoozeOutcome,
+  StepClaim,
+} from '../core/ports.ts';
 import { setSnooze, type SnoozeRequest } from './dynamodb-snoozes.ts';
 
 const ALARM = 'alarm';
@@ -150,7 +158,8 @@ export class DynamoLedger implements Ledger {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: key, sk: ALARM },
-          UpdateExpression: 'SET resolved = if_not_exists(resolved, :now), resolvedBy = :mid, updatedAt = :now',
+          UpdateExpression:
+            'SET resolved = if_not_exists(resolved, :now), resolvedBy = :mid, updatedAt = :now',
           ConditionExpression: 'occurrence = :occ AND (attribute_not_exists(resolved) OR resolvedBy = :mid)',
           ExpressionAttributeValues: { ':occ': occurrence, ':mid': messageId, ':now': this.clock.now() },
         }),
@@ -468,6 +477,27 @@ export class DynamoLedger implements Ledger {
     return setSnooze({ doc: this.doc, table: this.table, now: () => this.clock.now() }, key, request);
   }
 
+  async person(email: string): Promise<PersonRecord | undefined> {
+    const out = await this.call(() =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: personKey(email) })),
+    );
+    const item = out.Item;
+    // TTL deletes an item some time after it expires: the record's own end is what counts.
+    if (typeof item?.slackId !== 'string' || typeof item.until !== 'number') return undefined;
+    return item.until > this.clock.now() ? { slackId: item.slackId, until: item.until } : undefined;
+  }
+
+  async rememberPerson(email: string, slackId: string, untilMs: number): Promise<void> {
+    await this.call(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...personKey(email), slackId, until: untilMs, expiresAt: Math.ceil(untilMs / 1000) },
+        }),
+      ),
+    );
+  }
+
   /** Starts occurrence `from + 1` if nobody has yet; undefined when another attempt did first. */
   private async advance(key: string, messageId: string, from: number): Promise<AlarmRecord | undefined> {
     try {
@@ -528,6 +558,11 @@ export class DynamoLedger implements Ledger {
       throw ledgerError(error);
     }
   }
+}
+
+/** One item per person found by email (`pk = person#<email>`, `sk = person`), apart from every alarm's items. */
+function personKey(email: string): { pk: string; sk: string } {
+  return { pk: `person#${email.toLowerCase()}`, sk: 'person' };
 }
 
 function toRecord(item: Record<string, unknown>): AlarmRecord {

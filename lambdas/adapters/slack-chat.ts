@@ -6,6 +6,7 @@
  * - conversations.history with include_all_metadata for that bounded read: https://api.slack.com/methods/conversations.history
  *   A message found there counts only if this bot posted it: its `bot_id` (and `app_id`) are the ones auth.test
  *   reports for the token, asked once per token: https://api.slack.com/methods/auth.test
+ * - users.lookupByEmail finds a person by email (lambdas/core/people/): https://api.slack.com/methods/users.lookupByEmail
  * - 429 answers carry Retry-After: https://api.slack.com/apis/rate-limits
  * The SDK's own retries are off (they can run for 30 minutes); retry.ts decides.
  */
@@ -148,6 +149,26 @@ export class SlackChat implements Chat {
     const who = await this.whoAmI();
     const found = marked.find((m) => postedBy(m, who));
     return found && { channel, ts: found.ts };
+  }
+
+  /**
+   * The Slack user with this email: users.lookupByEmail (scope users:read.email), an idempotent read retried like
+   * the others. `users_not_found`, and a deactivated account, mean nobody: https://api.slack.com/methods/users.lookupByEmail
+   */
+  async lookupByEmail(email: string): Promise<string | undefined> {
+    let res: WebAPICallResult & { user?: unknown };
+    try {
+      res = await this.call('users.lookupByEmail', (web) => web.users.lookupByEmail({ email }));
+    } catch (error) {
+      const reason = ((error as VendorError).cause as { data?: { error?: string } } | undefined)?.data?.error;
+      if (reason === 'users_not_found' || reason === 'user_not_found') return undefined;
+      throw error;
+    }
+    const user = res.user as { id?: unknown; deleted?: unknown } | undefined;
+    if (user?.deleted === true) return undefined;
+    if (typeof user?.id !== 'string')
+      throw new VendorError('slack', 'users.lookupByEmail answered without a user ID', { retryable: true });
+    return user.id;
   }
 
   /** auth.test for the current token, asked once per token (and again after a failed answer). */

@@ -22,8 +22,18 @@ export function resolveRepo(alarm: Alarm, config: RouterConfig): Repo {
   return { owner: owner!, repo: repo! };
 }
 
-/** The user's identity within an alarm: Slack ID, else GitHub handle, else the default. */
-export function userIdentity(user: User | undefined): string {
+/**
+ * A user as the routes see it. `slackIdFrom: 'email'` says Dispatch found the `slackId` by the user's email
+ * (lambdas/core/people/); a producer cannot set it (the schema drops keys it does not know).
+ */
+export type RoutedUser = User & { slackIdFrom?: 'email' | undefined };
+
+/**
+ * The user's identity within an alarm: the Slack ID the producer gave, else the email (lower-cased, the same
+ * whether or not Slack knows it), else the GitHub handle, else the default.
+ */
+export function userIdentity(user: RoutedUser | undefined): string {
+  if (user?.email && (!user.slackId || user.slackIdFrom === 'email')) return user.email.toLowerCase();
   return user?.slackId || user?.github?.replace(/^@/, '') || 'default';
 }
 
@@ -45,7 +55,7 @@ function escapeDedupeKey(text: string): string {
 
 export interface KeyScope {
   /** The user of a per-user alarm (self-service prompts, low-priority's first user). */
-  user?: User | undefined;
+  user?: RoutedUser | undefined;
   /** The named producer that sent the alarm; undefined for the default producer (the alarm topic). */
   producer?: string | undefined;
 }

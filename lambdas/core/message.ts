@@ -28,6 +28,8 @@ export const LIMITS = {
   githubIssueBody: 65_536,
   /** Dispatch's limit on a user's `slackId` and `slack` display name. */
   userName: 255,
+  /** An email address has at most 254 characters (RFC 5321's path limit less its angle brackets). */
+  email: 254,
   /** GitHub rejects label names over 50 characters. */
   githubLabel: 50,
   /** GitHub allows at most 100 labels on an issue. */
@@ -134,11 +136,14 @@ const GITHUB_HANDLE_ERROR =
 
 /**
  * One person to notify. `slackId` (a Slack user ID such as `U024BE7LH`, or a `#channel`) is where the DM goes;
- * without it Dispatch uses the default channel and says so. `github` is a GitHub login or `org/team` (a leading
- * `@` is accepted); without it the default user or team is tagged. `slack` is a display name for the audit trail.
- * Other keys are ignored, so a producer can pass records from its directory as they are.
+ * without it Dispatch uses the default channel and says so. `email` reaches a person without their Slack ID:
+ * Dispatch finds it with users.lookupByEmail (lambdas/core/people/). `github` is a GitHub login or `org/team` (a
+ * leading `@` is accepted); without it the environment's `people` map, else the default user or team is tagged.
+ * `slack` is a display name for the audit trail. Other keys are ignored, so a producer can pass records from its
+ * directory as they are.
  *
  * @example { "slackId": "U024BE7LH", "slack": "alice", "github": "alice", "google": "ignored" }
+ * @example { "email": "alice@example.com" }
  */
 export const UserSchema = z.object(
   {
@@ -146,6 +151,13 @@ export const UserSchema = z.object(
       z.string({ error: 'expected a Slack user ID such as "U024BE7LH"' }).max(LIMITS.userName),
     ),
     slack: optional(z.string({ error: 'expected a Slack display name' }).max(LIMITS.userName)),
+    email: optional(
+      z
+        .email({ error: 'expected an email address such as "alice@example.com"' })
+        .max(LIMITS.email, {
+          error: `is longer than ${LIMITS.email} characters: an email address allows 254`,
+        }),
+    ),
     github: optional(
       z.string({ error: GITHUB_HANDLE_ERROR }).regex(GITHUB_HANDLE, { error: GITHUB_HANDLE_ERROR }),
     ),

@@ -13,13 +13,17 @@ import { routeLowPriority } from './routes/low-priority.ts';
 import { routeNag } from './routes/nag.ts';
 import { routeSelfServiceUser } from './routes/self-service.ts';
 import { resolveAlarm } from './resolve/resolve-alarm.ts';
+import { withPeople } from './people/resolve-users.ts';
 
 export type { RouteDeps, RouteReport } from './route-types.ts';
 
 export async function route(deps: RouteDeps, alarm: Alarm, context: RouteContext): Promise<RouteReport> {
   const ctx = { ...context, requestId: alarm.requestId ?? context.messageId };
   const deliveries =
-    alarm.status === 'resolved' ? await resolveAlarm(deps, alarm, ctx) : await deliver(deps, alarm, ctx);
+    alarm.status === 'resolved'
+      ? await resolveAlarm(deps, alarm, ctx)
+      : // Users named by email are found in Slack first (a user with a Slack ID costs nothing).
+        await withPeople(deps, alarm, (resolved) => deliver(deps, resolved, ctx));
   return { requestId: ctx.requestId, type: alarm.type, deliveries };
 }
 

@@ -7,6 +7,7 @@ import { ROUTER_DEFAULTS, type RouterConfig } from '../core/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseResponders } from '../core/answer/responders.ts';
 import { ProducersSchema } from '../core/producers/producers.ts';
+import { parsePeopleJson } from '../core/people/people-map.ts';
 
 const required = (what: string, example: string) =>
   z
@@ -100,6 +101,19 @@ export const EnvSchema = z
         }
         return z.NEVER;
       }),
+    /**
+     * People by email as JSON, `{"alice@example.com": {"github": "alice", "iamUsers": ["alice"]}}` (the stack sets it
+     * from cdk.json `people`); unset: none.
+     */
+    DISPATCH_PEOPLE: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        const parsed = parsePeopleJson(raw);
+        if ('people' in parsed) return parsed.people;
+        for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }),
     DISPATCH_VENDOR_TIMEOUT_MS: int(100, 5_000),
     DISPATCH_LEASE_MS: int(1_000, ROUTER_DEFAULTS.leaseMs),
     DISPATCH_BROADCAST_CONCURRENCY: int(1, ROUTER_DEFAULTS.broadcastConcurrency),
@@ -182,6 +196,7 @@ export function routerConfig(env: Env): RouterConfig {
     githubDefaultRepo: env.DISPATCH_GITHUB_DEFAULT_REPO,
     githubDefaultUser: env.DISPATCH_GITHUB_DEFAULT_USER,
     slackDefaultChannel: env.DISPATCH_SLACK_DEFAULT_CHANNEL,
+    people: env.DISPATCH_PEOPLE,
     leaseMs: env.DISPATCH_LEASE_MS,
     heldWaitMs: ROUTER_DEFAULTS.heldWaitMs,
     broadcastConcurrency: env.DISPATCH_BROADCAST_CONCURRENCY,

@@ -334,4 +334,37 @@ describe.each(implementations)('ledger contract, resolve at the source (issue 15
     // Assess
     expect(await ledger.takeSlot('k', 'page', 300_000, 'm2')).toBe(true);
   });
+
+  it('remembers a person found by email, whatever the case, until the day is over (issue 16)', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const ledger = await make(clock);
+    const day = 24 * 60 * 60_000;
+    const until = clock.now() + day;
+    // Act
+    const before = await ledger.person('alice@example.com');
+    await ledger.rememberPerson('Alice@Example.com', 'U0ALICE01', until);
+    const during = await ledger.person('alice@example.com');
+    clock.advance(day - 1);
+    const lastMoment = await ledger.person('ALICE@example.com');
+    clock.advance(1);
+    const after = await ledger.person('alice@example.com');
+    // Assess
+    expect(before).toBeUndefined();
+    expect(during).toEqual({ slackId: 'U0ALICE01', until });
+    expect(lastMoment?.slackId).toBe('U0ALICE01');
+    expect(after).toBeUndefined();
+  });
+
+  it('keeps a person apart from an alarm whose key spells the same (issue 16)', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const ledger = await make(clock);
+    await ledger.begin('person#alice@example.com', 'm1', {});
+    // Act
+    await ledger.rememberPerson('alice@example.com', 'U0ALICE01', clock.now() + 60_000);
+    // Assess
+    expect((await ledger.get('person#alice@example.com'))?.occurrence).toBe(1);
+    expect((await ledger.person('alice@example.com'))?.slackId).toBe('U0ALICE01');
+  });
 });

@@ -26,7 +26,8 @@ beforeEach(() => {
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:Dispatch-prod-Alarms';
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/Dispatch-prod-DeadLetters';
 /** The scopes of a bot token installed from Dispatch's manifest, as Slack lists them in X-OAuth-Scopes. */
-const ALL_SCOPES = 'chat:write,im:write,im:history,channels:history,groups:history';
+const ALL_SCOPES =
+  'chat:write,im:write,im:history,channels:history,groups:history,users:read.email,users:read';
 
 describe('dispatch send', () => {
   it('validates, then publishes the alarm exactly as written', async () => {
@@ -241,7 +242,15 @@ describe('dispatch slack-manifest', () => {
     );
     // Assess
     const requested = JSON.parse(stdout.join('\n')).oauth_config.scopes.bot as string[];
-    expect(requested).toEqual(['chat:write', 'im:write', 'im:history', 'channels:history', 'groups:history']);
+    expect(requested).toEqual([
+      'chat:write',
+      'im:write',
+      'im:history',
+      'channels:history',
+      'groups:history',
+      'users:read.email',
+      'users:read',
+    ]);
     expect(requested).not.toContain('chat:write.public');
     expect([...called].sort()).toEqual(
       expect.arrayContaining([
@@ -249,6 +258,7 @@ describe('dispatch slack-manifest', () => {
         'chat.update',
         'conversations.open',
         'conversations.history',
+        'users.lookupByEmail',
       ]),
     );
     const covered = new Set([...SLACK_SCOPES, ...SLACK_OPTIONAL_SCOPES].flatMap((s) => s.methods));
@@ -298,7 +308,7 @@ describe('dispatch doctor', () => {
     expect(code).toBe(0);
     expect(stdout.filter((l) => l.startsWith('✓'))).toHaveLength(10);
     expect(stdout).toContain(
-      '✓ Slack bot token has the scopes Dispatch asks for (chat:write, im:write, im:history, channels:history, groups:history)',
+      '✓ Slack bot token has the scopes Dispatch asks for (chat:write, im:write, im:history, channels:history, groups:history, users:read.email, users:read)',
     );
     expect(stdout).toContain('✓ Slack bot is a member of slack.defaultChannel C0123456789');
     expect(stdout.at(-1)).toBe('All good.');
@@ -498,11 +508,16 @@ describe('dispatch doctor: Slack scopes and the default channel (issue 13)', () 
     // Assess
     expect(code).toBe(1);
     const failed = slackLines(stdout).filter((l) => l.startsWith('✗'));
-    expect(failed).toHaveLength(2);
+    expect(failed).toHaveLength(4);
     expect(failed[0]).toMatch(
       /^✗ Slack bot token lacks the channels:history scope \(conversations\.history: /,
     );
     expect(failed[1]).toMatch(/^✗ Slack bot token lacks the groups:history scope/);
+    // Issue 16: people named by email are found with users.lookupByEmail, which Slack grants with users:read.
+    expect(failed[2]).toMatch(
+      /^✗ Slack bot token lacks the users:read\.email scope \(users\.lookupByEmail: /,
+    );
+    expect(failed[3]).toMatch(/^✗ Slack bot token lacks the users:read scope/);
     for (const line of failed)
       expect(line).toMatch(/OAuth & Permissions.*dispatch slack-manifest.*reinstall the app/);
   });
@@ -520,7 +535,7 @@ describe('dispatch doctor: Slack scopes and the default channel (issue 13)', () 
       '✗ Slack bot is not a member of slack.defaultChannel C0123456789, so fallbacks and failed-DM notices cannot go there: invite the bot there (/invite @dispatch in the channel)',
     );
     expect(stdout).toContain(
-      '✓ Slack bot token has the scopes Dispatch asks for (chat:write, im:write, im:history, channels:history, groups:history)',
+      '✓ Slack bot token has the scopes Dispatch asks for (chat:write, im:write, im:history, channels:history, groups:history, users:read.email, users:read)',
     );
   });
 

@@ -5,6 +5,7 @@ import type {
   Clock,
   Ledger,
   SnoozeOutcome,
+  PersonRecord,
   SnoozeRecord,
   StepClaim,
 } from '../../lambdas/core/ports.ts';
@@ -22,6 +23,8 @@ export class MemoryLedger implements Ledger {
   readonly alarms = new Map<string, AlarmRecord>();
   readonly messages = new Map<string, number>();
   readonly steps = new Map<string, Step>();
+  /** People found by email, by lower-cased email. */
+  readonly people = new Map<string, PersonRecord>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -223,6 +226,15 @@ export class MemoryLedger implements Ledger {
       return { status: 'extended', snooze: structuredClone(snooze) };
     }
     return { status: 'kept', snooze: structuredClone(record.snooze!) };
+  }
+
+  async person(email: string): Promise<PersonRecord | undefined> {
+    const found = this.people.get(email.toLowerCase());
+    return found && found.until > this.clock.now() ? { ...found } : undefined;
+  }
+
+  async rememberPerson(email: string, slackId: string, untilMs: number): Promise<void> {
+    this.people.set(email.toLowerCase(), { slackId, until: untilMs });
   }
 
   private copy(record: AlarmRecord | undefined): AlarmRecord | undefined {

@@ -60,6 +60,18 @@ export class FakeChat implements Chat {
   postsTo(to: string) {
     return this.posts.filter((p) => p.to === to);
   }
+  /** The workspace's people by lower-cased email, as users.lookupByEmail finds them; anyone else is not found. */
+  readonly directory = new Map<string, string>();
+  /** Every users.lookupByEmail, in order. */
+  readonly emailLookups: string[] = [];
+  /** Return an error to make the lookup of `email` fail. */
+  failLookup: (email: string) => Error | undefined = () => undefined;
+  async lookupByEmail(email: string): Promise<string | undefined> {
+    this.emailLookups.push(email);
+    const error = this.failLookup(email);
+    if (error) throw error;
+    return this.directory.get(email.toLowerCase());
+  }
 }
 
 export interface FakeIssue extends IssueRef, NewIssue {

@@ -18,6 +18,7 @@ import { noteRepeat } from '../storm.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
+import { listedName, noSlackUser, unknownEmail } from '../people/notes.ts';
 import { heldDelivery } from '../snooze/hold.ts';
 import { placeChoice, snoozeChoice } from '../snooze/render.ts';
 
@@ -42,9 +43,7 @@ export async function routeBroadcast(
   }
   const channel = deps.config.slackDefaultChannel;
   // Names are producer text: inside a fence no run of backticks in them can close, and nobody is mentioned.
-  const names = alarm.users.map((u) =>
-    neutralise(u.slack || u.slackId || `${u.github ?? 'unknown'} (no Slack ID)`),
-  );
+  const names = alarm.users.map((u) => neutralise(listedName(u)));
   const at = { key, occurrence: occ.record.occurrence, requestId: ctx.requestId };
   const { lines, rest } = notifiedList(alarm, { ...at, marker }, names);
 
@@ -79,7 +78,9 @@ export async function routeBroadcast(
           message: placeChoice(message, snooze),
           snooze,
           fallbackText: alarm.body.slack.message,
-          fallbackReason: `No Slack ID was given for ${user.github ?? 'a user'} in this broadcast, so it came to ${channel}.`,
+          fallbackReason: unknownEmail(user)
+            ? `${noSlackUser(user.email!)} (a user of this broadcast), so it came to ${channel}.`
+            : `No Slack ID was given for ${user.github ?? 'a user'} in this broadcast, so it came to ${channel}.`,
           marker,
         }),
       {

@@ -14,6 +14,7 @@ import { mayNotify, noteRepeat } from '../storm.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
+import { noSlackUser, unknownEmail } from '../people/notes.ts';
 import { heldDelivery } from '../snooze/hold.ts';
 import { snoozeChoice } from '../snooze/render.ts';
 
@@ -70,9 +71,11 @@ export async function routeNag(
           message: noticeDm(alarm, text, dmMarker, known?.url, snooze),
           snooze,
           fallbackText: text,
-          fallbackReason: user
-            ? `No Slack ID was given for ${user.github ?? 'a user'} of this nag alarm, so it came to ${channel}.`
-            : `No users were given for this nag alarm, so it came to ${channel}.`,
+          fallbackReason: unknownEmail(user)
+            ? `${noSlackUser(user!.email!)} (a user of this nag alarm), so it came to ${channel}.`
+            : user
+              ? `No Slack ID was given for ${user.github ?? 'a user'} of this nag alarm, so it came to ${channel}.`
+              : `No users were given for this nag alarm, so it came to ${channel}.`,
           marker: dmMarker,
           issueUrl: known?.url,
         }),

@@ -19,6 +19,7 @@ import { commentOnce } from '../steps.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
+import { noSlackUser, noSlackUserMarkdown, unknownEmail } from '../people/notes.ts';
 
 export async function routeSelfServiceUser(
   deps: RouteDeps,
@@ -33,9 +34,13 @@ export async function routeSelfServiceUser(
   const slackId = user?.slackId && isPerson(user.slackId) ? user.slackId : undefined;
   const namedChannel = user?.slackId && !slackId ? user.slackId : undefined;
   const channel = namedChannel ?? deps.config.slackDefaultChannel;
+  // A user named by an email Slack does not know (people/resolve-users.ts): the note names the email.
+  const unknown = unknownEmail(user);
   const fallbackReason = namedChannel
     ? `This alarm names ${namedChannel}, not a person, so it was posted there without the prompt.`
-    : `No Slack ID was given for this alarm's user, so it came to ${channel} without the prompt.`;
+    : unknown
+      ? `${noSlackUser(unknown)}, so this alarm came to ${channel} without the prompt.`
+      : `No Slack ID was given for this alarm's user, so it came to ${channel} without the prompt.`;
 
   const minutes = alarm.responseDeadlineMinutes ?? deps.config.promptDeadlineMinutes;
   const fresh: PromptRecord | undefined =
@@ -83,7 +88,9 @@ export async function routeSelfServiceUser(
       '',
       namedChannel
         ? `_This alarm names ${code(namedChannel)}, not a person, so it was posted there without the prompt._`
-        : `_No Slack ID was given for this alarm's user, so it came to ${code(channel)} without the prompt._`,
+        : unknown
+          ? `_${noSlackUserMarkdown(unknown)}, so this alarm came to ${code(channel)} without the prompt._`
+          : `_No Slack ID was given for this alarm's user, so it came to ${code(channel)} without the prompt._`,
     );
   }
 
