@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { SLACK_USER_ID, SLACK_USER_ID_RULE } from '../lambdas/core/answer/responders.ts';
 import { ALARM_TYPES } from '../lambdas/core/message.ts';
 import { checkProducerNames } from '../lambdas/core/producers/producers.ts';
-import { PeopleSchema } from '../lambdas/core/people/people-map.ts';
+import { SourcesSchema } from '../lambdas/core/sources/config.ts';
 
 const account = z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account ID' });
 const principal = z.union(
@@ -182,10 +182,12 @@ export const EnvironmentConfigSchema = z.object({
     })
     .default({}),
   /**
-   * People by email: the GitHub login (`github`) a user named by `email` is tagged with, and the IAM user names
-   * (`iamUsers`) that are this person. Passed to the functions as DISPATCH_PEOPLE.
+   * Native AWS events (lambdas/core/sources/config.ts): per source (`guardduty`, `securityHub`, `cloudwatch`,
+   * `rootSignIn`) `enabled` (the stack creates its EventBridge rule to the alarm topic), the severity-to-type map or
+   * the type, `selfServiceFindingTypes`, `githubRepo`, `pagerDutyServiceId`, `labels`. Passed to the functions as
+   * DISPATCH_SOURCES.
    */
-  people: PeopleSchema.default({}),
+  sources: SourcesSchema,
   /** Days a dead-lettered alarm is kept (SQS allows at most 14). */
   dlqRetentionDays: z.number().int().min(1).max(14).default(14),
 });

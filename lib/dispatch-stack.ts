@@ -7,6 +7,7 @@ import { eventBusArn, eventBusName, grantPutEvents } from './constructs/event-bu
 import { Incoming } from './constructs/incoming.ts';
 import { Ledger } from './constructs/ledger.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { NativeSources, sourcesEnvironment } from './constructs/native-sources.ts';
 import { PromptTimers } from './constructs/prompt-timers.ts';
 import { grantSecrets } from './constructs/secret-access.ts';
 import { TriageApi } from './constructs/triage-api.ts';
@@ -22,6 +23,7 @@ export class DispatchStack extends Stack {
   readonly ledger: Ledger;
   readonly monitoring: Monitoring;
   readonly timers: PromptTimers;
+  readonly sources: NativeSources;
 
   constructor(scope: Construct, id: string, props: DispatchStackProps) {
     super(scope, id, props);
@@ -42,6 +44,12 @@ export class DispatchStack extends Stack {
       publishers: config.publishers,
       producers: config.producers,
       dlqRetentionDays: config.dlqRetentionDays,
+    });
+    // Native sources: an EventBridge rule per enabled source, sending its events to the alarm topic.
+    this.sources = new NativeSources(this, 'Sources', {
+      topic: this.incoming.topic,
+      key: this.incoming.key,
+      sources: config.sources,
     });
     this.triage = new TriageApi(this, 'Triage', {
       environment,
@@ -160,7 +168,6 @@ export function functionEnvironment(
     DISPATCH_GITHUB_APP_ID: config.github.app?.appId,
     DISPATCH_GITHUB_APP_INSTALLATION_ID: config.github.app?.installationId,
     DISPATCH_RESPONDERS: config.prompts.responders?.length ? config.prompts.responders.join(',') : undefined,
-    DISPATCH_PEOPLE: Object.keys(config.people).length ? JSON.stringify(config.people) : undefined,
   };
   return {
     DISPATCH_GITHUB_OWNER: config.github.owner,
@@ -180,5 +187,6 @@ export function functionEnvironment(
     DISPATCH_USER_DM_CAP: String(config.storm.userDmCap),
     DISPATCH_USER_DM_WINDOW_SECONDS: String(config.storm.userDmWindowSeconds),
     ...Object.fromEntries(Object.entries(optional).filter((e): e is [string, string] => e[1] !== undefined)),
+    ...sourcesEnvironment(config.sources),
   };
 }

@@ -4,9 +4,11 @@
  */
 import { summariseDeliveries } from './delivery-summary.ts';
 import { AlarmValidationError } from './errors.ts';
-import { parseAlarmJson } from './parse-alarm.ts';
+import type { Alarm } from './message.ts';
+import type { Log } from './ports.ts';
 import { checkProducerType, producerForTopic } from './producers/producers.ts';
 import { route, type RouteDeps, type RouteReport } from './route.ts';
+import { nativeReport, noteNative, parseMessage, type ParsedMessage } from './sources/translate.ts';
 
 export interface InboundMessage {
   messageId: string;
@@ -19,10 +21,11 @@ export async function receiveAlarm(deps: RouteDeps, message: InboundMessage): Pr
   const producers = deps.config.producers ?? {};
   const producer = producerForTopic(producers, message.topicArn);
   const log = deps.log.with({ messageId: message.messageId, ...(producer ? { producer } : {}) });
-  let alarm;
+  let parsed: ParsedMessage;
   try {
-    alarm = parseAlarmJson(message.body);
-    checkProducerType(producers, producer, alarm.type);
+    // A native AWS event (lambdas/core/sources/) becomes the alarms it stands for; anything else is one alarm.
+    parsed = parseMessage(message.body, deps.config);
+    for (const alarm of parsed.alarms) checkProducerType(producers, producer, alarm.type);
   } catch (error) {
     if (error instanceof AlarmValidationError) {
       log.error('alarm rejected: it does not meet MESSAGE-SPEC.md', { error, issues: error.issues });
@@ -30,6 +33,21 @@ export async function receiveAlarm(deps: RouteDeps, message: InboundMessage): Pr
     }
     throw error;
   }
+  if (!parsed.native) return deliver(deps, log, parsed.alarms[0]!, message, producer);
+  noteNative(deps.metrics, log, parsed.native);
+  const reports: RouteReport[] = [];
+  for (const alarm of parsed.alarms) reports.push(await deliver(deps, log, alarm, message, producer));
+  return nativeReport(message.messageId, parsed.native, reports);
+}
+
+/** Routes one alarm of the message, and logs and counts its outcome. */
+async function deliver(
+  deps: RouteDeps,
+  log: Log,
+  alarm: Alarm,
+  message: InboundMessage,
+  producer: string | undefined,
+): Promise<RouteReport> {
   const scoped = {
     ...deps,
     log: log.with({ alarmId: alarm.requestId ?? message.messageId, type: alarm.type }),

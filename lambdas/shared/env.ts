@@ -7,7 +7,7 @@ import { ROUTER_DEFAULTS, type RouterConfig } from '../core/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseResponders } from '../core/answer/responders.ts';
 import { ProducersSchema } from '../core/producers/producers.ts';
-import { parsePeopleJson } from '../core/people/people-map.ts';
+import { parseJsonSetting, SourcesSchema } from '../core/sources/config.ts';
 
 const required = (what: string, example: string) =>
   z
@@ -102,15 +102,19 @@ export const EnvSchema = z
         return z.NEVER;
       }),
     /**
-     * People by email as JSON, `{"alice@example.com": {"github": "alice", "iamUsers": ["alice"]}}` (the stack sets it
-     * from cdk.json `people`); unset: none.
+     * How native AWS events are translated, as JSON: cdk.json `sources` (lambdas/core/sources/config.ts); unset: every
+     * source's defaults.
      */
-    DISPATCH_PEOPLE: z
+    DISPATCH_SOURCES: z
       .string()
       .optional()
       .transform((raw, ctx) => {
-        const parsed = parsePeopleJson(raw);
-        if ('people' in parsed) return parsed.people;
+        const parsed = parseJsonSetting(
+          SourcesSchema,
+          raw,
+          '{"guardduty": {"severity": {"medium": "high-priority"}}}',
+        );
+        if ('value' in parsed) return parsed.value;
         for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
       }),
@@ -196,7 +200,7 @@ export function routerConfig(env: Env): RouterConfig {
     githubDefaultRepo: env.DISPATCH_GITHUB_DEFAULT_REPO,
     githubDefaultUser: env.DISPATCH_GITHUB_DEFAULT_USER,
     slackDefaultChannel: env.DISPATCH_SLACK_DEFAULT_CHANNEL,
-    people: env.DISPATCH_PEOPLE,
+    sources: env.DISPATCH_SOURCES,
     leaseMs: env.DISPATCH_LEASE_MS,
     heldWaitMs: ROUTER_DEFAULTS.heldWaitMs,
     broadcastConcurrency: env.DISPATCH_BROADCAST_CONCURRENCY,
