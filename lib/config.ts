@@ -7,6 +7,7 @@ import { SLACK_USER_ID, SLACK_USER_ID_RULE } from '../lambdas/core/answer/respon
 import { ALARM_TYPES } from '../lambdas/core/message.ts';
 import { checkProducerNames } from '../lambdas/core/producers/producers.ts';
 import { SourcesSchema } from '../lambdas/core/sources/config.ts';
+import { PeopleSchema } from '../lambdas/core/people/people-map.ts';
 
 const account = z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account ID' });
 const principal = z.union(
@@ -181,6 +182,11 @@ export const EnvironmentConfigSchema = z.object({
         .optional(),
     })
     .default({}),
+  /**
+   * People by email: the GitHub login (`github`) a user named by `email` is tagged with, and the IAM user names
+   * (`iamUsers`) that are this person. Passed to the functions as DISPATCH_PEOPLE.
+   */
+  people: PeopleSchema.default({}),
   /**
    * Native AWS events (lambdas/core/sources/config.ts): per source (`guardduty`, `securityHub`, `cloudwatch`,
    * `rootSignIn`) `enabled` (the stack creates its EventBridge rule to the alarm topic), the severity-to-type map or

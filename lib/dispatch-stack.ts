@@ -168,6 +168,7 @@ export function functionEnvironment(
     DISPATCH_GITHUB_APP_ID: config.github.app?.appId,
     DISPATCH_GITHUB_APP_INSTALLATION_ID: config.github.app?.installationId,
     DISPATCH_RESPONDERS: config.prompts.responders?.length ? config.prompts.responders.join(',') : undefined,
+    DISPATCH_PEOPLE: Object.keys(config.people).length ? JSON.stringify(config.people) : undefined,
   };
   return {
     DISPATCH_GITHUB_OWNER: config.github.owner,

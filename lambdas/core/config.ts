@@ -1,3 +1,4 @@
+import type { People } from './people/people-map.ts';
 import type { Producers } from './producers/producers.ts';
 import type { SourcesConfig } from './sources/config.ts';
 
@@ -13,6 +14,8 @@ export interface RouterConfig {
   githubDefaultUser: string;
   /** Slack channel told when a user has no Slack ID or a DM fails. */
   slackDefaultChannel: string;
+  /** People by email (lower-cased): the GitHub login a user with that `email` is tagged with; absent: none. */
+  people?: People | undefined;
   /** How native AWS events are translated (lambdas/core/sources/); absent: every source's defaults. */
   sources?: SourcesConfig | undefined;
   /** How long a claimed step stays claimed before another attempt may take it over (>= function timeout). */

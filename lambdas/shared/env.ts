@@ -8,6 +8,7 @@ import { ConfigError } from '../core/errors.ts';
 import { parseResponders } from '../core/answer/responders.ts';
 import { ProducersSchema } from '../core/producers/producers.ts';
 import { parseJsonSetting, SourcesSchema } from '../core/sources/config.ts';
+import { parsePeopleJson } from '../core/people/people-map.ts';
 
 const required = (what: string, example: string) =>
   z
@@ -99,6 +100,19 @@ export const EnvSchema = z
         for (const issue of parsed.error.issues) {
           ctx.addIssue({ code: 'custom', message: `${issue.path.join('.')}: ${issue.message}` });
         }
+        return z.NEVER;
+      }),
+    /**
+     * People by email as JSON, `{"alice@example.com": {"github": "alice", "iamUsers": ["alice"]}}` (the stack sets it
+     * from cdk.json `people`); unset: none.
+     */
+    DISPATCH_PEOPLE: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        const parsed = parsePeopleJson(raw);
+        if ('people' in parsed) return parsed.people;
+        for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
       }),
     /**
@@ -201,6 +215,7 @@ export function routerConfig(env: Env): RouterConfig {
     githubDefaultUser: env.DISPATCH_GITHUB_DEFAULT_USER,
     slackDefaultChannel: env.DISPATCH_SLACK_DEFAULT_CHANNEL,
     sources: env.DISPATCH_SOURCES,
+    people: env.DISPATCH_PEOPLE,
     leaseMs: env.DISPATCH_LEASE_MS,
     heldWaitMs: ROUTER_DEFAULTS.heldWaitMs,
     broadcastConcurrency: env.DISPATCH_BROADCAST_CONCURRENCY,
