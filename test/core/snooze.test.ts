@@ -268,3 +268,20 @@ async function snoozeInLedger(
   });
   expect(outcome.status).toBe('snoozed');
 }
+
+describe('the snooze choice at Slack limits', () => {
+  it('fits a 255-character key in the block_id, and leaves the choice out when a reference would not fit', async () => {
+    // Prepare: the fake Slack refuses a block_id over 255 characters or an option value over 150.
+    const deps = fakeDeps();
+    const longKey = parseAlarm({ ...nag, dedupeKey: 'k'.repeat(255) });
+    const longId = parseAlarm({ ...nag, users: [{ slackId: `U${'X'.repeat(140)}` }] });
+    // Act
+    await route(deps, longKey, { messageId: 'm1' });
+    await route(deps, longId, { messageId: 'm2' });
+    // Assess
+    expect(selectIn(deps.chat.postsTo('U1')[0]!.message.blocks)?.blockId).toBe('k'.repeat(255));
+    const [dm] = deps.chat.postsTo(`U${'X'.repeat(140)}`);
+    expect(dm!.message.text).toBe('Please enable FileVault');
+    expect(selectIn(dm!.message.blocks)).toBeUndefined();
+  });
+});

@@ -206,7 +206,15 @@ function enforceSlackLimits(message: ChatMessage): void {
   const values = JSON.stringify(message.blocks ?? []).match(/"value":"(?:[^"\\]|\\.)*"/g) ?? [];
   const tooLong = texts.some((t) => (JSON.parse(t.slice(7)) as string).length > 3_000);
   const valueTooLong = values.some((v) => (JSON.parse(v.slice(8)) as string).length > 2_000);
-  if ((message.blocks ?? []).length > 50 || tooLong || valueTooLong) {
+  // A block_id holds 255 characters (https://api.slack.com/reference/block-kit/blocks), a select option's value 150
+  // (https://api.slack.com/reference/block-kit/composition-objects#option).
+  const idTooLong = (message.blocks ?? []).some((b) => String(b.block_id ?? '').length > 255);
+  const optionTooLong = (message.blocks ?? []).some((b) =>
+    ((b.elements as { options?: { value: string }[] }[] | undefined) ?? []).some((e) =>
+      (e.options ?? []).some((o) => o.value.length > 150),
+    ),
+  );
+  if ((message.blocks ?? []).length > 50 || tooLong || valueTooLong || idTooLong || optionTooLong) {
     throw new VendorError('slack', 'chat.postMessage failed: invalid_blocks', { retryable: false });
   }
 }
