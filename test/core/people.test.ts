@@ -179,8 +179,10 @@ describe('users named by email (issue 16)', () => {
         messageId: 'm2',
       },
     );
+    const bob = await route(unknown, selfService([{ email: 'bob@example.com' }]), { messageId: 'm3' });
     // Assess
     expect(found.deliveries[0]!.key).toBe(notFound.deliveries[0]!.key);
+    expect(bob.deliveries[0]!.key).not.toBe(notFound.deliveries[0]!.key);
     expect(found.deliveries[0]!.key).toBe(
       alarmKey(alarm, known.config, { user: alarm.type === 'self-service' ? alarm.users[0] : undefined }),
     );
