@@ -1,6 +1,7 @@
 /**
  * The AWS calls Dispatch makes besides the ledger, answered on loopback for the benchmark: EventBridge Scheduler
- * (prompt timers) and Lambda Invoke (the triage function queueing the worker). Invocations are kept, so the
+ * (prompt timers), Lambda Invoke (the triage function queueing the worker) and EventBridge PutEvents (Dispatch's
+ * events, kept in `events`). Invocations are kept, so the
  * benchmark can run the worker with the job the triage function queued.
  * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html
  * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
@@ -11,13 +12,29 @@ export interface FakeAws extends Running {
   /** Payloads of the asynchronous invocations, oldest first. */
   invocations: unknown[];
   schedules: Map<string, unknown>;
+  /** PutEvents entries, oldest first. */
+  events: unknown[];
 }
 
 export async function startFakeAws(behaviour: FakeBehaviour = {}): Promise<FakeAws> {
   const invocations: unknown[] = [];
   const schedules = new Map<string, unknown>();
+  const events: unknown[] = [];
   const running = (await serve(
     [
+      // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html (JSON protocol, POST /)
+      route('POST', '/', ({ raw }) => {
+        const entries = (JSON.parse(raw) as { Entries?: unknown[] }).Entries ?? [];
+        events.push(...entries);
+        return {
+          status: 200,
+          body: {
+            FailedEntryCount: 0,
+            Entries: entries.map((_e, i) => ({ EventId: `e-${events.length}-${i}` })),
+          },
+          headers: { 'content-type': 'application/x-amz-json-1.1' },
+        };
+      }),
       route('POST', '/2015-03-31/functions/:name/invocations', ({ raw }) => {
         invocations.push(JSON.parse(raw));
         return { status: 202 };
@@ -51,5 +68,6 @@ export async function startFakeAws(behaviour: FakeBehaviour = {}): Promise<FakeA
   )) as FakeAws;
   running.invocations = invocations;
   running.schedules = schedules;
+  running.events = events;
   return running;
 }

@@ -26,6 +26,8 @@ import { createHandler } from '../lambdas/incoming/handler.ts';
 import { parseEnv } from '../lambdas/shared/env.ts';
 import { AWS_CLIENT_OPTIONS } from '../lambdas/shared/wiring-base.ts';
 import { buildRouteDeps, buildTriageWorkDeps } from '../lambdas/shared/wiring.ts';
+import { EventBridgeEvents } from '../lambdas/adapters/eventbridge-events.ts';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { buildTriageDeps } from '../lambdas/shared/wiring-triage.ts';
 import { createWorkerHandler } from '../lambdas/triage/worker.ts';
 import { createTriageHandler } from '../lambdas/triage/handler.ts';
@@ -166,6 +168,9 @@ export async function wireDispatch(
   });
   const scheduler = new SchedulerClient({ ...aws, endpoint: urls.aws });
   const lambda = new LambdaClient({ ...aws, endpoint: urls.aws });
+  const events = new EventBridgeEvents(new EventBridgeClient({ ...aws, endpoint: urls.aws }), {
+    busName: 'default',
+  });
   const platform = {
     dynamodb,
     secrets: new EnvSecrets({
@@ -180,6 +185,7 @@ export async function wireDispatch(
       workerArn: `arn:aws:lambda:us-east-1:000000000000:function:${WORKER}`,
     }),
     write: () => {},
+    events,
   };
   const routeDeps = buildRouteDeps(settings, platform);
   const triageDeps = buildTriageDeps(settings, { ...platform, jobs: new LambdaJobs(lambda, WORKER) });

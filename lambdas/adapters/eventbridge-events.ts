@@ -43,7 +43,7 @@ export interface EventBridgeEventsOptions {
 }
 
 // VendorError names the AWS service it called; EventBridge is not yet among the names lambdas/core/errors.ts lists.
-const VENDOR = 'eventbridge' as VendorError['vendor'];
+const VENDOR: VendorError['vendor'] = 'eventbridge';
 
 /** The UTF-8 size EventBridge charges an entry against MAX_ENTRY_BYTES. */
 export function entrySize(entry: Pick<PutEventsRequestEntry, 'Source' | 'DetailType' | 'Detail'>): number {

@@ -71,7 +71,8 @@ export class ConfigError extends DispatchError {
 /** A vendor (Slack, GitHub, PagerDuty) call failed. `retryable` is false for rejections a retry cannot fix. */
 export class VendorError extends DispatchError {
   override name = 'VendorError';
-  readonly vendor: 'slack' | 'github' | 'pagerduty' | 'ssm' | 'dynamodb' | 'lambda' | 'scheduler';
+  readonly vendor:
+    'slack' | 'github' | 'pagerduty' | 'ssm' | 'dynamodb' | 'lambda' | 'scheduler' | 'eventbridge';
   readonly status: number | undefined;
   /** How long the vendor asked us to wait (Retry-After), when it did. */
   readonly retryAfterMs: number | undefined;

@@ -12,7 +12,7 @@ export interface RouteDeps extends StepDeps {
   metrics: Metrics;
   timers: Timers;
   /** Where answers, escalations, timeouts and resolves are published (EventBridge). */
-  events?: Events | undefined;
+  events: Events;
   config: RouterConfig;
 }
 

@@ -46,7 +46,7 @@ export interface TriageWorkDeps extends StepDeps {
   pager: Pager;
   timers: Timers;
   /** Where answers, escalations and timeouts are published (EventBridge). */
-  events?: Events | undefined;
+  events: Events;
 }
 
 type AnswerJob = TriageJob & { kind: 'answer' };
@@ -177,11 +177,7 @@ async function closeOnTimeout(
     deps.timers.cancel(timerName('reminder', key, occurrence)),
     publishOnce(deps, key, `o${occurrence}:event:timed-out`, {
       detailType: 'Prompt Timed Out',
-      detail: {
-        ...eventBasics(key, occurrence, 'timed-out', at),
-        onBehalfOf: prompt.slackUserId,
-        issueUrl: issue.url,
-      },
+      detail: { ...eventBasics(key, occurrence, 'timed-out', at), issueUrl: issue.url },
     }),
   ]);
   if (prompt.dm) {

@@ -8,16 +8,14 @@ import type { DispatchEvent, Events } from '../ports.ts';
 import { runStep, type StepDeps } from '../steps.ts';
 
 export async function publishOnce(
-  deps: StepDeps & { events?: Events | undefined },
+  deps: StepDeps & { events: Events },
   key: string,
   step: string,
   event: DispatchEvent,
 ): Promise<void> {
-  const events = deps.events;
-  if (!events) return;
   await runStep(deps, key, step, {
     run: async () => {
-      await events.publish(event);
+      await deps.events.publish(event);
       return {};
     },
   });
