@@ -19,7 +19,11 @@ export const TriageJobSchema: z.ZodType<TriageJob> = z.discriminatedUnion('kind'
     userId: z.string().min(1),
     at: z.number(),
     onBehalfOf: z.string().min(1).optional(),
-    reason: z.string().max(REASON_MAX).optional(),
+    // REASON_MAX characters, each at most two UTF-16 units.
+    reason: z
+      .string()
+      .max(REASON_MAX * 2)
+      .optional(),
     dm: Posted.optional(),
   }),
   z.object({ kind: z.literal('notice'), responseUrl: z.url(), text: z.string() }),

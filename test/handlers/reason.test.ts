@@ -6,6 +6,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { ACTION_NO } from '../../lambdas/core/render/slack.ts';
+import { TriageJobSchema } from '../../lambdas/triage/job-schema.ts';
 import { useDynalite } from '../helpers/dynalite.ts';
 import { useNock } from '../helpers/nock.ts';
 import {
@@ -119,6 +120,23 @@ describe('reason: the click', () => {
     expect(await open()).toBe(true);
   });
 
+  it('tells nobody anything when a Slack retry of the click finds the modal already opened', async () => {
+    // Prepare
+    const { handler, jobs, queued, open } = await triageWorld(dynamo, REQUIRED);
+    viewsOpen();
+    slack().post('/api/views.open').reply(200, { ok: false, error: 'exchanged_trigger_id' });
+    const request = click();
+    // Act: no response_url interceptor exists, so a notice would dead-letter its job.
+    const first = await handler(request);
+    const retry = await handler({ ...request, headers: { ...request.headers, 'x-slack-retry-num': '1' } });
+    await jobs.idle();
+    // Assess
+    expect([first.statusCode, retry.statusCode]).toEqual([200, 200]);
+    expect(queued).toEqual([]);
+    expect(jobs.deadLetters).toEqual([]);
+    expect(await open()).toBe(true);
+  });
+
   it('opens no modal for a prompt sent without requireReason: "yes" is recorded at once, as before', async () => {
     // Prepare: the prompt record says (the alarm's or the environment's value, recorded when the prompt was sent).
     const { handler, jobs, queued } = await triageWorld(dynamo, { prompt: { requireReason: false } });
@@ -192,6 +210,7 @@ describe('reason: the submission', () => {
     ['only spaces and line breaks', '  \n\t '],
     ['no value at all', null],
     ['a reason over 3,000 characters', 'x'.repeat(3001)],
+    ['3,001 emoji (each one character, two UTF-16 units)', '🔑'.repeat(3001)],
   ])('keeps the modal open with an error for %s, and records nothing', async (_what, reason) => {
     // Prepare
     const { handler, jobs, queued, open } = await triageWorld(dynamo, REQUIRED);
@@ -295,6 +314,21 @@ describe('reason: the submission', () => {
     });
     expect(queued.map((j) => j.kind)).toEqual(['answer']);
     expect(jobs.deadLetters).toEqual([]);
+  });
+
+  it('takes 3,000 emoji: the limit counts characters, and the worker takes the job', async () => {
+    // Prepare
+    const { handler, jobs, queued } = await triageWorld(dynamo, REQUIRED);
+    const [gh, dm] = yesCarriedOut((body) => body.includes('🔑'.repeat(3000)));
+    // Act
+    const response = await handler(submission({ reason: '🔑'.repeat(3000) }));
+    await jobs.idle();
+    // Assess
+    expect(JSON.parse(response.body)).toEqual({ response_action: 'clear' });
+    expect(gh.isDone() && dm.isDone()).toBe(true);
+    expect(jobs.deadLetters).toEqual([]);
+    // The worker function validates each job it is invoked with (lambdas/triage/worker.ts).
+    expect(TriageJobSchema.safeParse(queued[0]).success).toBe(true);
   });
 
   it('carries out a repeated submission (a Slack retry) once', async () => {

@@ -20,7 +20,7 @@ export const REASON_CALLBACK_ID = 'dispatch_reason';
 /** The input block's `block_id`, and the key of a `response_action: errors` answer. */
 export const REASON_BLOCK_ID = 'dispatch_reason';
 export const REASON_ACTION_ID = 'reason';
-/** The longest reason: Slack's plain_text_input allows a max_length of 3,000. */
+/** The longest reason, in characters (code points): Slack's plain_text_input allows a max_length of 3,000. */
 export const REASON_MAX = 3000;
 
 /**
@@ -112,6 +112,12 @@ export async function askForReason(
     if (!deps.views) throw new Error('this Dispatch cannot open Slack views');
     await deps.views.open(ask.triggerId, reasonModal(ask.prompt, metadata, ask.answerer));
   } catch (error) {
+    // A Slack retry of this click (its first delivery was acknowledged late) finds the trigger already used: the
+    // modal is open in front of the user, so there is nothing to tell them. https://api.slack.com/methods/views.open
+    if (error instanceof Error && error.message.includes('exchanged_trigger_id')) {
+      deps.log.info('reason modal already opened by an earlier delivery of this click');
+      return 'reason-asked';
+    }
     deps.log.warn('reason modal not opened; nothing was recorded', { error });
     await notify(
       'Dispatch needs a reason with this answer, but could not open the form for it. Nothing was recorded: please click again.',

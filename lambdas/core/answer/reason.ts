@@ -70,8 +70,10 @@ export function readReasonMetadata(raw: string): ReasonMetadata {
 export function checkReason(value: string | null | undefined): { reason: string } | { problem: string } {
   const reason = (value ?? '').trim();
   if (reason === '') return { problem: 'Please say why this was you: the answer counts only with a reason.' };
-  if (reason.length > REASON_MAX)
-    return { problem: `Please keep the reason within ${REASON_MAX} characters (it has ${reason.length}).` };
+  // Counted in characters as a person sees them (code points), not UTF-16 units: an emoji is one.
+  const length = [...reason].length;
+  if (length > REASON_MAX)
+    return { problem: `Please keep the reason within ${REASON_MAX} characters (it has ${length}).` };
   return { reason };
 }
 
