@@ -79,8 +79,9 @@ export async function triage(deps: TriageDeps, payload: BlockActions): Promise<T
 
   const answerer = { userId, onBehalfOf: onBehalfOf(prompt.slackUserId, userId) };
   const dm = prompt.dm ?? clicked;
-  // Once carried out, a click only repeats or contradicts the answer: no modal, the ledger says which.
-  if (answer === 'yes' && prompt.requireReason && !record.carriedOut) {
+  // Once carried out or resolved at the source, a click only repeats or contradicts what was settled: no modal,
+  // the ledger says which.
+  if (answer === 'yes' && prompt.requireReason && !record.carriedOut && record.resolved === undefined) {
     const ask = {
       triggerId: payload.trigger_id,
       key,

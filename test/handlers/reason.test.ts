@@ -137,6 +137,27 @@ describe('reason: the click', () => {
     expect(await open()).toBe(true);
   });
 
+  it('opens no modal once the alarm was resolved at the source: the person is told it is settled', async () => {
+    // Prepare: the resolve marks the occurrence and settles the prompt (resolve/resolve-alarm.ts).
+    const { handler, jobs, ledger } = await triageWorld(dynamo, REQUIRED);
+    await ledger.markResolved(KEY, 1, 'sns-resolve');
+    await ledger.settle(
+      KEY,
+      'o1:answer',
+      { answer: 'resolved', userId: 'source', at: Date.now() },
+      'resolve',
+    );
+    const notice = nock('https://hooks.slack.com')
+      .post('/actions/T0/1/abc', (b: { text: string }) => /already answered "resolved"/.test(b.text))
+      .reply(200, 'ok');
+    // Act: no views.open interceptor exists, so opening a modal would fail the test.
+    const response = await handler(click());
+    await jobs.idle();
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(notice.isDone()).toBe(true);
+  });
+
   it('opens no modal for a prompt sent without requireReason: "yes" is recorded at once, as before', async () => {
     // Prepare: the prompt record says (the alarm's or the environment's value, recorded when the prompt was sent).
     const { handler, jobs, queued } = await triageWorld(dynamo, { prompt: { requireReason: false } });
