@@ -7,7 +7,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { AlarmValidationError } from '../../lambdas/core/errors.ts';
-import { parseAlarmJson } from '../../lambdas/core/parse-alarm.ts';
+import { parseMessage } from '../../lambdas/core/sources/translate.ts';
 import { parseArgs } from './args.ts';
 import { commandLine, queueUrlProblem, topicRegion } from './arns.ts';
 import { explainAwsError } from './aws-errors.ts';
@@ -123,7 +123,8 @@ export async function redrive(argv: string[], io: CliIo): Promise<number> {
         const label = `[${seen}] ${message.MessageId}`;
         const why = reason ? ` (failed with: ${reason})` : '';
         try {
-          parseAlarmJson(alarm);
+          // An alarm, or a native AWS event the incoming function translates.
+          parseMessage(alarm);
         } catch (error) {
           kept++;
           io.out(

@@ -2,7 +2,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { describeAlarm } from '../../lambdas/core/describe-alarm.ts';
 import { AlarmValidationError } from '../../lambdas/core/errors.ts';
-import { parseAlarmJson } from '../../lambdas/core/parse-alarm.ts';
+import { describeNative, parseMessage } from '../../lambdas/core/sources/translate.ts';
 import { parseArgs } from './args.ts';
 import { commandLine, topicRegion } from './arns.ts';
 import { explainAwsError } from './aws-errors.ts';
@@ -40,9 +40,13 @@ export async function send(argv: string[], io: CliIo): Promise<number> {
   for (const file of args._) {
     try {
       const raw = await io.readFile(file);
-      const alarm = parseAlarmJson(raw);
-      const out = await sns.send(new PublishCommand({ TopicArn: topic, Message: raw, Subject: alarm.type }));
-      io.out(`${file}: published as ${out.MessageId} (${describeAlarm(alarm)})`);
+      // A native AWS event is sent as it is; the incoming function translates it.
+      const { alarms, native } = parseMessage(raw);
+      const subject = native ? native.source : alarms[0]!.type;
+      const out = await sns.send(new PublishCommand({ TopicArn: topic, Message: raw, Subject: subject }));
+      io.out(
+        `${file}: published as ${out.MessageId} (${native ? describeNative(native) : describeAlarm(alarms[0]!)})`,
+      );
     } catch (error) {
       failed++;
       if (error instanceof AlarmValidationError) {

@@ -8,6 +8,7 @@
  * plain text: the page shows it with textContent.
  */
 import type { Delivery, DmOutcome } from '../../lambdas/core/route-types.ts';
+import { translateNative, type NativeSummary } from '../../lambdas/core/sources/translate.ts';
 import type { TriageJob } from '../../lambdas/core/ports.ts';
 
 export type EventKind =
@@ -53,6 +54,7 @@ export interface ActivityCounts {
 export interface RouteReply {
   messageId?: string;
   deliveries?: Delivery[];
+  native?: NativeSummary;
   error?: string;
   issues?: { path: string; message: string }[];
 }
@@ -74,6 +76,9 @@ function describe(raw: string): { type: string; title: string; users: string[] }
   } catch {
     return { type: 'invalid', title: 'not JSON', users: [] };
   }
+  // A native AWS event is told as the first alarm it became (lambdas/core/sources/).
+  const native = nativeAlarm(alarm);
+  if (native) return native;
   const a = (alarm ?? {}) as {
     type?: unknown;
     users?: { slackId?: unknown }[];
@@ -87,6 +92,19 @@ function describe(raw: string): { type: string; title: string; users: string[] }
     title: (title ?? '(no title)').slice(0, 200),
     users: Array.isArray(a.users) ? a.users.map((u) => String(u?.slackId ?? '')) : [],
   };
+}
+
+function nativeAlarm(input: unknown): { type: string; title: string; users: string[] } | undefined {
+  try {
+    const native = translateNative(input);
+    if (!native) return undefined;
+    const first = native.alarms[0];
+    if (!first) return { type: native.source, title: native.what.slice(0, 200), users: [] };
+    const title = first.type === 'high-priority' ? first.body.pagerduty.title : first.body.github.title;
+    return { type: first.type, title: title.slice(0, 200), users: [] };
+  } catch {
+    return undefined;
+  }
 }
 
 export class Activity {
@@ -183,6 +201,9 @@ export class Activity {
       said.push(...this.delivered(entry, delivery));
       if (said.length === 0) said.push('received; nothing new to send');
     });
+    // A native event that became no alarm (dropped by its severity, or ignored): say so.
+    for (const skip of reply.native?.skipped ?? [])
+      said.push(`${reply.native!.what}: ${skip.outcome}, ${skip.reason}`);
     return said;
   }
 

@@ -6,6 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAlarmJson } from '../../lambdas/core/parse-alarm.ts';
+import { detectShape } from '../../lambdas/core/sources/detect.ts';
+import { parseMessage } from '../../lambdas/core/sources/translate.ts';
 
 /** The fields of the original's message specification. */
 const ORIGINAL_FIELDS = new Set([
@@ -43,9 +45,13 @@ function paths(value: unknown, prefix = ''): string[] {
   });
 }
 
-const examples = readdirSync('examples')
+const files = readdirSync('examples')
   .filter((f) => f.endsWith('.json'))
   .map((f) => [f, readFileSync(`examples/${f}`, 'utf8')] as const);
+/** AWS events as AWS sends them (issue 16), translated by the incoming function; the rest are Dispatch alarms. */
+const isNative = (raw: string) => detectShape(JSON.parse(raw)).kind === 'native';
+const examples = files.filter(([, raw]) => !isNative(raw));
+const nativeExamples = files.filter(([, raw]) => isNative(raw));
 
 describe('examples/', () => {
   it('has one example of each type at least, and the scenarios of issue 17', () => {
@@ -62,5 +68,22 @@ describe('examples/', () => {
     expect(() => parseAlarmJson(raw)).not.toThrow();
     const extra = paths(JSON.parse(raw)).filter((p) => !ORIGINAL_FIELDS.has(p));
     expect(extra).toEqual([]);
+  });
+
+  it('has one native AWS event of each shape Dispatch translates (issue 16), each valid and translated', () => {
+    // Act
+    const shapes = nativeExamples.map(([, raw]) => {
+      const shape = detectShape(JSON.parse(raw));
+      return shape.kind === 'native' ? `${shape.source}/${shape.form}` : shape.kind;
+    });
+    // Assess
+    expect(shapes.sort()).toEqual([
+      'cloudwatch/event',
+      'cloudwatch/notification',
+      'guardduty/event',
+      'rootSignIn/event',
+      'securityHub/event',
+    ]);
+    for (const [, raw] of nativeExamples) expect(parseMessage(raw).alarms).toHaveLength(1);
   });
 });
