@@ -4,6 +4,7 @@
  * snooze is recorded once, the issue gets one comment, the end timer is set, the DM shows it; at the end, one note.
  */
 import { describe, expect, it } from 'vitest';
+import type { BlockActions } from '../../lambdas/core/interaction.ts';
 import { parseAlarm } from '../../lambdas/core/parse-alarm.ts';
 import type { Block, TriageJob } from '../../lambdas/core/ports.ts';
 import { route } from '../../lambdas/core/route.ts';
@@ -54,7 +55,7 @@ const nag = parseAlarm({
 });
 
 /** Routes the nag; returns the click Slack sends for a 1-hour snooze on its DM. */
-async function prepare(deps: Deps) {
+async function prepare(deps: Deps): Promise<BlockActions> {
   await route(deps, nag, { messageId: 'm1' });
   const dm = deps.chat.postsTo('U1')[0]!;
   const block = dm.message.blocks.find(
@@ -62,11 +63,11 @@ async function prepare(deps: Deps) {
   )!;
   const select = (block.elements as { options: { value: string }[] }[])[0]!;
   return {
-    type: 'block_actions' as const,
+    type: 'block_actions',
     user: { id: 'U1' },
     actions: [
       {
-        action_id: ACTION_SNOOZE,
+        action_id: ACTION_SNOOZE as typeof ACTION_SNOOZE,
         block_id: block.block_id as string,
         selected_option: { value: select.options[0]!.value },
         action_ts: String(deps.clock.now() / 1000),

@@ -264,7 +264,7 @@ describe('the ledger', () => {
 });
 
 describe('prompt timers', () => {
-  it('lets the incoming function set and cancel schedules in its own group, and the worker cancel them', () => {
+  it('lets the incoming function and the worker (for a snooze end) set and cancel schedules in their own group', () => {
     const schedules = (fn: string) =>
       policyOf(example, fn)
         .filter((s) => JSON.stringify(s.Action).includes('scheduler:'))
@@ -273,9 +273,13 @@ describe('prompt timers', () => {
       ['scheduler:CreateSchedule', true],
       ['scheduler:DeleteSchedule', true],
     ]);
-    expect(schedules(WORKER)).toEqual([['scheduler:DeleteSchedule', true]]);
+    expect(schedules(WORKER)).toEqual([
+      ['scheduler:CreateSchedule', true],
+      ['scheduler:DeleteSchedule', true],
+    ]);
     expect(schedules(TRIAGE)).toEqual([]);
     expect(policyOf(example, INCOMING).some((s) => s.Action === 'iam:PassRole')).toBe(true);
+    expect(policyOf(example, WORKER).some((s) => s.Action === 'iam:PassRole')).toBe(true);
   });
 
   it('has a schedule group and a scheduler role that may invoke the worker only', () => {
