@@ -200,6 +200,22 @@ describe('dispatch snooze, snoozes, unsnooze', () => {
     expect((await ledger.get(KEY))!.snooze!.until - Date.now()).toBeGreaterThan(23 * HOUR);
   });
 
+  it('a second snooze ending later extends the running one: same period, a later end', async () => {
+    // Prepare
+    const { ledger, cli, jobs } = await setup();
+    await cli(['snooze', KEY, '--for', '1h', '--env', 'prod']);
+    const first = (await ledger.get(KEY))!.snooze!;
+    // Act
+    const { code, stdout } = await cli(['snooze', KEY, '--for', '1d', '--env', 'prod', '--by', 'bob']);
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout[0]).toMatch(new RegExp(`^Snooze extended: ${KEY} until .* by operator bob\\.`));
+    const snooze = (await ledger.get(KEY))!.snooze!;
+    expect(snooze).toMatchObject({ id: first.id, by: 'alice', extendedBy: 'bob' });
+    expect(snooze.until - first.until).toBeGreaterThan(22 * HOUR);
+    expect(jobs().map((j) => j.job.extended)).toEqual([undefined, true]);
+  });
+
   it('names an unknown key, and a key that is not snoozed', async () => {
     // Prepare
     const { cli } = await setup({ known: false });
