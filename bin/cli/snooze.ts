@@ -269,7 +269,7 @@ export async function snooze(argv: string[], io: CliIo): Promise<number> {
     });
     if (outcome.status === 'unknown') {
       io.err(
-        `dispatch snooze: no alarm with key "${key}" in ${ledger.t.table}: use the key in the issue's footer (an alarm is known once it fired), or check the environment`,
+        `dispatch snooze: no alarm with key "${key}" that can be snoozed in ${ledger.t.table}: use the key in the issue's footer (an alarm is known once it fired; a self-service prompt is never snoozed), or check the environment`,
       );
       return 1;
     }

@@ -26,7 +26,10 @@ interface Table {
   now: () => number;
 }
 
-/** See the top of this file: a new period, a later end, or kept; `unknown` for a key the ledger never saw. */
+/**
+ * See the top of this file: a new period, a later end, or kept; `unknown` for a key the ledger never saw or a
+ * self-service prompt's (never snoozed).
+ */
 export async function setSnooze(t: Table, key: string, request: SnoozeRequest): Promise<SnoozeOutcome> {
   const names = { '#s': 'snooze', '#u': 'until', '#e': 'endedAt' };
   const now = t.now();
@@ -39,7 +42,7 @@ export async function setSnooze(t: Table, key: string, request: SnoozeRequest): 
         Key: { pk: key, sk: 'alarm' },
         UpdateExpression: 'SET #s = :s',
         ConditionExpression:
-          'attribute_exists(occurrence) AND (attribute_not_exists(#s) OR #s.#u <= :now OR attribute_exists(#s.#e))',
+          'attribute_exists(occurrence) AND attribute_not_exists(prompt) AND (attribute_not_exists(#s) OR #s.#u <= :now OR attribute_exists(#s.#e))',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: { ':s': fresh, ':now': now },
       }),
@@ -77,7 +80,8 @@ export async function setSnooze(t: Table, key: string, request: SnoozeRequest): 
     t.doc.send(new GetCommand({ TableName: t.table, Key: { pk: key, sk: 'alarm' }, ConsistentRead: true })),
   );
   const snooze = out.Item?.snooze as SnoozeRecord | undefined;
-  if (out.Item?.occurrence === undefined || !snooze) return { status: 'unknown' };
+  // A self-service prompt is never snoozed: for a snooze, such a key is not a snoozable alarm.
+  if (out.Item?.occurrence === undefined || out.Item.prompt || !snooze) return { status: 'unknown' };
   return { status: 'kept', snooze };
 }
 

@@ -216,6 +216,29 @@ describe('dispatch snooze, snoozes, unsnooze', () => {
     expect(jobs().map((j) => j.job.extended)).toEqual([undefined, true]);
   });
 
+  it('never snoozes a self-service prompt', async () => {
+    // Prepare
+    const { ledger, cli } = await setup();
+    const prompt = 'self-service:0123456789abcdef0123456789abcdef';
+    await ledger.join(prompt, 'sns-2');
+    await ledger.annotate(prompt, 1, {
+      prompt: {
+        slackUserId: 'U1',
+        severity: 'critical',
+        summary: 's',
+        message: 'm',
+        yesLabel: 'y',
+        noLabel: 'n',
+      },
+    });
+    // Act
+    const { code, stderr } = await cli(['snooze', prompt, '--for', '2h', '--env', 'prod']);
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr[0]).toContain('a self-service prompt is never snoozed');
+    expect((await ledger.get(prompt))!.snooze).toBeUndefined();
+  });
+
   it('names an unknown key, and a key that is not snoozed', async () => {
     // Prepare
     const { cli } = await setup({ known: false });

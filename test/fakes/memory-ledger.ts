@@ -207,7 +207,7 @@ export class MemoryLedger implements Ledger {
     request: Omit<SnoozeRecord, 'extendedBy' | 'endedAt' | 'endedBy'>,
   ): Promise<SnoozeOutcome> {
     const record = this.alarms.get(key);
-    if (!record) return { status: 'unknown' };
+    if (!record || record.prompt) return { status: 'unknown' };
     const now = this.clock.now();
     const running = record.snooze && record.snooze.until > now && record.snooze.endedAt === undefined;
     if (!running) {
