@@ -8,7 +8,7 @@
  * to a prompt that requires a reason opens the reason modal instead and records nothing (answer/reason-modal.ts).
  */
 import { askForReason, type AskOutcome } from './answer/reason-modal.ts';
-import { recordAnswer } from './answer/record.ts';
+import { alreadySettled, recordAnswer } from './answer/record.ts';
 import { mayAnswer, onBehalfOf, type ResponderConfig } from './answer/responders.ts';
 import type { Answer, BlockActions } from './interaction.ts';
 import type { Clock, Jobs, Ledger, Log, PostedMessage, Views } from './ports.ts';
@@ -97,8 +97,6 @@ export async function triage(deps: TriageDeps, payload: BlockActions): Promise<T
   const recorded = await recordAnswer({ ...deps, log }, { key, occurrence, answer, ...answerer, dm });
   if (recorded.status !== 'already-answered') return recorded.status;
   const { first } = recorded;
-  await notify(
-    `This prompt was already answered "${first.answer}" at ${new Date(first.at).toISOString()}; nothing was changed.`,
-  );
+  await notify(alreadySettled(first));
   return 'already-answered';
 }

@@ -94,6 +94,7 @@ describe('resolve at the source', () => {
         user: { id: 'U1' },
         actions: [{ action_id: ACTION_YES, value: key }],
         container: { channel_id: dm.channel, message_ts: dm.ts },
+        response_url: 'https://hooks.slack.com/actions/T0/1/x',
       },
     );
     // Assess
@@ -103,6 +104,12 @@ describe('resolve at the source', () => {
     expect(deps.timers.set_.size).toBe(0);
     expect(outcome).toBe('already-answered');
     expect(queued.filter((j) => (j as { kind: string }).kind === 'answer')).toEqual([]);
+    expect(queued).toContainEqual(
+      expect.objectContaining({
+        kind: 'notice',
+        text: expect.stringMatching(/resolved at the source at .*no answer is needed/),
+      }),
+    );
   });
 
   it('answers a resolve for an unknown key with success and does nothing', async () => {

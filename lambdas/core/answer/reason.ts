@@ -14,7 +14,7 @@ import type { ViewSubmission } from '../interaction.ts';
 import { code, fence } from '../render/github.ts';
 import { mrkdwn, type Mrkdwn } from '../render/slack.ts';
 import type { TriageDeps } from '../triage.ts';
-import { recordAnswer } from './record.ts';
+import { alreadySettled, recordAnswer } from './record.ts';
 import {
   REASON_ACTION_ID,
   REASON_BLOCK_ID,
@@ -123,9 +123,7 @@ export async function submitReason(deps: TriageDeps, payload: ViewSubmission): P
   const { first } = recorded;
   return {
     outcome: 'already-answered',
-    response: error(
-      `This prompt was already answered "${first.answer}" at ${new Date(first.at).toISOString()}; nothing was changed.`,
-    ),
+    response: error(alreadySettled(first)),
   };
 }
 

@@ -89,3 +89,13 @@ export async function recordAnswer(
   deps.log.warn('second, different answer refused', { first: first.answer });
   return { status: 'already-answered', first };
 }
+
+/** What a late click is told: the first answer, or the resolve or timeout that settled the prompt before it. */
+export function alreadySettled(first: { answer: string; at: number }): string {
+  const at = new Date(first.at).toISOString();
+  if (first.answer === 'resolved')
+    return `This alarm was resolved at the source at ${at}; no answer is needed.`;
+  if (first.answer === 'closed')
+    return `This prompt was closed unanswered at its deadline (${at}); nothing was changed.`;
+  return `This prompt was already answered "${first.answer}" at ${at}; nothing was changed.`;
+}
