@@ -590,3 +590,29 @@ describe('what is not a Dispatch alarm nor a native event', () => {
     expect((await issue).deliveries[0]!.key).toBe('cloud|guardduty:a6c8e2d94b7f4e0c9a1d3b5f7e9c2a41/default');
   });
 });
+
+describe('MESSAGE-SPEC.md', () => {
+  it('documents a sources setting the schema accepts, and every source', () => {
+    // Prepare
+    const spec = readFileSync('MESSAGE-SPEC.md', 'utf8');
+    const section = spec.slice(spec.indexOf('## Native AWS events'));
+    const json = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+    // Act
+    const sources = SourcesSchema.parse(JSON.parse(json));
+    // Assess
+    expect(sources.guardduty).toMatchObject({
+      enabled: true,
+      severity: { medium: 'high-priority', low: 'drop' },
+    });
+    for (const name of [
+      'guardduty',
+      'securityHub',
+      'cloudwatch',
+      'rootSignIn',
+      'selfServiceFindingTypes',
+      'NOTIFIED',
+      'INSUFFICIENT_DATA',
+    ])
+      expect(section).toContain(name);
+  });
+});
