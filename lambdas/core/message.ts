@@ -152,11 +152,9 @@ export const UserSchema = z.object(
     ),
     slack: optional(z.string({ error: 'expected a Slack display name' }).max(LIMITS.userName)),
     email: optional(
-      z
-        .email({ error: 'expected an email address such as "alice@example.com"' })
-        .max(LIMITS.email, {
-          error: `is longer than ${LIMITS.email} characters: an email address allows 254`,
-        }),
+      z.email({ error: 'expected an email address such as "alice@example.com"' }).max(LIMITS.email, {
+        error: `is longer than ${LIMITS.email} characters: an email address allows 254`,
+      }),
     ),
     github: optional(
       z.string({ error: GITHUB_HANDLE_ERROR }).regex(GITHUB_HANDLE, { error: GITHUB_HANDLE_ERROR }),
