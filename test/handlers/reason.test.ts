@@ -148,7 +148,9 @@ describe('reason: the click', () => {
       'resolve',
     );
     const notice = nock('https://hooks.slack.com')
-      .post('/actions/T0/1/abc', (b: { text: string }) => /already answered "resolved"/.test(b.text))
+      .post('/actions/T0/1/abc', (b: { text: string }) =>
+        /resolved at the source at .*; no answer is needed/.test(b.text),
+      )
       .reply(200, 'ok');
     // Act: no views.open interceptor exists, so opening a modal would fail the test.
     const response = await handler(click());
