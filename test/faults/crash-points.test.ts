@@ -13,48 +13,7 @@ import { runTriageJob } from '../../lambdas/core/triage-work.ts';
 import type { TriageJob } from '../../lambdas/core/ports.ts';
 import { ACTION_NO, ACTION_YES } from '../../lambdas/core/render/slack.ts';
 import { fakeDeps } from '../fakes/route-deps.ts';
-
-class Crash extends Error {
-  override name = 'Crash';
-}
-
-type When = 'before' | 'after';
-
-/**
- * Wraps every port so that call number `at` (counting from 0, across all ports) crashes the invocation: `before`
- * it takes effect, or `after` (it took effect, its answer is lost). Every later call crashes too: the process died.
- */
-function crashing<T extends object>(deps: T, at: number, when: When): { deps: T; calls: () => number } {
-  let count = 0;
-  let dead = false;
-  const wrap = <P extends object>(port: P): P =>
-    new Proxy(port, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return async (...args: unknown[]) => {
-          if (dead) throw new Crash('process gone');
-          const n = count++;
-          if (n === at && when === 'before') {
-            dead = true;
-            throw new Crash(`crash before call ${n} (${String(prop)})`);
-          }
-          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          if (dead) throw new Crash('process gone');
-          if (n === at && when === 'after') {
-            dead = true;
-            throw new Crash(`crash after call ${n} (${String(prop)})`);
-          }
-          return result;
-        };
-      },
-    });
-  const out = { ...deps } as Record<string, unknown>;
-  for (const port of ['ledger', 'chat', 'tracker', 'pager', 'timers', 'jobs'] as const) {
-    if (port in out) out[port] = wrap(out[port] as object);
-  }
-  return { deps: out as T, calls: () => count };
-}
+import { crashing } from '../helpers/crashing.ts';
 
 const selfService = parseAlarm({
   type: 'self-service',

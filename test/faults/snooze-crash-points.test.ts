@@ -12,41 +12,9 @@ import { ACTION_SNOOZE } from '../../lambdas/core/snooze/render.ts';
 import { triage } from '../../lambdas/core/triage.ts';
 import { runTriageJob } from '../../lambdas/core/triage-work.ts';
 import { fakeDeps } from '../fakes/route-deps.ts';
+import { crashing } from '../helpers/crashing.ts';
 
 type Deps = ReturnType<typeof fakeDeps>;
-
-class Crash extends Error {
-  override name = 'Crash';
-}
-
-/** Every port call counts; call `at` crashes before it takes effect or after (its answer lost), and so do all later. */
-function crashing(deps: Deps, at: number, when: 'before' | 'after'): { deps: Deps; calls: () => number } {
-  let count = 0;
-  let dead = false;
-  const wrap = <P extends object>(port: P): P =>
-    new Proxy(port, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return async (...args: unknown[]) => {
-          if (dead) throw new Crash('process gone');
-          const n = count++;
-          if (n === at && when === 'before') {
-            dead = true;
-            throw new Crash(`crash before call ${n} (${String(prop)})`);
-          }
-          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          if (n === at && when === 'after') {
-            dead = true;
-            throw new Crash(`crash after call ${n} (${String(prop)})`);
-          }
-          return result;
-        };
-      },
-    });
-  const out = { ...deps, ledger: wrap(deps.ledger), chat: wrap(deps.chat), tracker: wrap(deps.tracker) };
-  return { deps: { ...out, timers: wrap(deps.timers) } as Deps, calls: () => count };
-}
 
 const nag = parseAlarm({
   type: 'nag',
