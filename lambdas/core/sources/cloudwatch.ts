@@ -11,6 +11,7 @@
  * by one form is resolved by the other; an old notification without `AlarmArn` is keyed by account and name.
  */
 import { z } from 'zod';
+import { code } from '../render/github.ts';
 import type { SourcesConfig } from './config.ts';
 import {
   alarmOfType,
@@ -181,7 +182,7 @@ export function translateCloudWatch(change: StateChange, config: SourcesConfig['
   const text = {
     title: `CloudWatch alarm ${name} is in ALARM`,
     markdown: [
-      `**CloudWatch alarm** ${name} changed to **${change.state}**`,
+      `**CloudWatch alarm** ${code(name)} changed to **${change.state}**`,
       change.description ? quoted(change.description, 2_000) : '',
       change.reason ? `**Reason**\n\n${quoted(change.reason, 4_000)}` : '',
       factList(facts),

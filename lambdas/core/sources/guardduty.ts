@@ -12,7 +12,8 @@
  *   it is a person (people.ts); otherwise it follows its severity.
  */
 import { z } from 'zod';
-import type { AlarmInput } from '../message.ts';
+import { code } from '../render/github.ts';
+import { LIMITS, type AlarmInput } from '../message.ts';
 import type { GuardDutyBand, SourcesConfig } from './config.ts';
 import {
   alarmOfType,
@@ -202,7 +203,7 @@ export function translateGuardDuty(
     };
   }
   const markdown = [
-    `**GuardDuty finding** ${finding.type}, severity **${value} (${band})**`,
+    `**GuardDuty finding** ${code(finding.type)}, severity **${value} (${band})**`,
     quoted(finding.description),
     factList(facts),
   ]
@@ -249,7 +250,7 @@ function selfService(
     ]
       .filter(Boolean)
       .join('\n'),
-    40_000,
+    LIMITS.slackMessage,
   );
   return {
     type: 'self-service',
@@ -259,20 +260,20 @@ function selfService(
     users: [{ email: person.email, ...(person.github ? { github: person.github } : {}) }],
     body: {
       github: {
-        title: cut(`GuardDuty: ${title}`, 256),
+        title: cut(`GuardDuty: ${title}`, LIMITS.githubTitle),
         body: cut(
           [
-            `**GuardDuty finding** ${finding.type}, asked of ${person.email} (${person.via})`,
+            `**GuardDuty finding** ${code(finding.type)}, asked of ${code(person.email)} (${code(person.via)})`,
             quoted(finding.description),
             factList(facts),
           ]
             .filter(Boolean)
             .join('\n\n'),
-          60_000,
+          LIMITS.githubBody,
         ),
         labels: config.labels ?? ['guardduty', 'self-service'],
       },
       slack: { message },
     },
-  } as AlarmInput;
+  };
 }

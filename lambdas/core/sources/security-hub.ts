@@ -15,6 +15,7 @@
  * https://docs.aws.amazon.com/securityhub/latest/userguide/finding-workflow-status.html
  */
 import { z } from 'zod';
+import { code } from '../render/github.ts';
 import type { SecurityHubBand, SourcesConfig } from './config.ts';
 import {
   alarmOfType,
@@ -177,7 +178,7 @@ function translateFinding(
   const text = {
     title: `Security Hub: ${title}`,
     markdown: [
-      `**Security Hub finding** from ${finding.ProductName ?? 'Security Hub'}, severity **${band.toUpperCase()}**`,
+      `**Security Hub finding** from ${code(finding.ProductName ?? 'Security Hub')}, severity **${band.toUpperCase()}**`,
       quoted(finding.Description),
       factList(facts),
       finding.Remediation?.Recommendation?.Text
