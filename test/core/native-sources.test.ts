@@ -267,7 +267,7 @@ describe('GuardDuty self-service for a person', () => {
       labels: ['guardduty', 'self-service'],
     });
     expect(deps.tracker.issues[0]!.body).toContain(
-      'asked of alice@example.com (IAM Identity Center session)',
+      'asked of `alice@example.com` (`IAM Identity Center session`)',
     );
     expect(deps.pager.pages).toEqual([]);
   });
@@ -287,7 +287,7 @@ describe('GuardDuty self-service for a person', () => {
     expect(report.native!.alarms[0]!.type).toBe('self-service');
     expect(deps.chat.emailLookups).toEqual(['bob@example.com']);
     expect(deps.tracker.issues[0]!.body).toContain('@bob');
-    expect(deps.tracker.issues[0]!.body).toContain('(IAM user Bob-Admin)');
+    expect(deps.tracker.issues[0]!.body).toContain('(`IAM user Bob-Admin`)');
   });
 
   it('a principal that is no person (a role session without an email, an unknown IAM user) follows its severity', async () => {
