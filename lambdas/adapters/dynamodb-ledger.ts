@@ -204,11 +204,7 @@ export class DynamoLedger implements Ledger {
     );
   }
 
-  async annotate(
-    key: string,
-    occurrence: number,
-    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished' | 'carriedOut'>>,
-  ) {
+  async annotate(key: string, occurrence: number, { posted, ...fields }: Parameters<Ledger['annotate']>[2]) {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':occ': occurrence, ':now': this.clock.now() };
     const sets = ['updatedAt = :now'];
@@ -218,6 +214,16 @@ export class DynamoLedger implements Ledger {
       values[`:${field}`] = value;
       sets.push(`#${field} = :${field}`);
     }
+    // Where the prompt's messages went: set inside the recorded prompt, one path each, so two such annotations in
+    // parallel (the DM's, the responder copy's) keep both. The condition keeps the path valid: no prompt, no write.
+    const postedSets = Object.entries(posted ?? {}).filter(([, value]) => value !== undefined);
+    if (postedSets.length) values[':map'] = 'M';
+    for (const [field, value] of postedSets) {
+      names['#prompt'] = 'prompt';
+      names[`#posted_${field}`] = field;
+      values[`:posted_${field}`] = value;
+      sets.push(`#prompt.#posted_${field} = :posted_${field}`);
+    }
     await this.call(() =>
       this.doc
         .send(
@@ -225,7 +231,9 @@ export class DynamoLedger implements Ledger {
             TableName: this.table,
             Key: { pk: key, sk: ALARM },
             UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: 'occurrence = :occ',
+            ConditionExpression: postedSets.length
+              ? 'occurrence = :occ AND attribute_type(#prompt, :map)'
+              : 'occurrence = :occ',
             ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
             ExpressionAttributeValues: values,
           }),

@@ -216,6 +216,11 @@ export interface PromptRecord {
   yesResponse?: string | undefined;
   noResponse?: string | undefined;
   dm?: PostedMessage | undefined;
+  /**
+   * The responder copy: the same prompt posted to the default channel for the responders (`prompts.responders`),
+   * who may answer there on the owner's behalf; none when no responders are configured.
+   */
+  copy?: PostedMessage | undefined;
   /** When an unanswered prompt is escalated as if answered "no" (epoch ms); none when deadlines are off. */
   deadline?: number | undefined;
   /** "Yes" counts only with a reason, asked in a modal (the alarm's `requireReason`, else the environment's). */
@@ -257,11 +262,17 @@ export interface Ledger {
   fired(key: string, messageId: string): Promise<void>;
   /** Frees a storm slot, so the next message may notify at once (after a resolve). */
   freeSlot(key: string, slot: string): Promise<void>;
-  /** Records facts about the current occurrence (issue, prompt, finished). */
+  /**
+   * Records facts about the current occurrence (issue, prompt, finished). `posted` sets where the recorded prompt's
+   * messages went (its DM, its responder copy) inside the prompt, each on its own, so annotations made in parallel
+   * keep each other's; it does nothing while no prompt is recorded, and is never given with `prompt`.
+   */
   annotate(
     key: string,
     occurrence: number,
-    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished' | 'carriedOut'>>,
+    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished' | 'carriedOut'>> & {
+      posted?: Partial<Pick<PromptRecord, 'dm' | 'copy'>>;
+    },
   ): Promise<void>;
   /**
    * Conditional claim of one step of one occurrence. `owner` identifies the attempt: a claim repeated by the same

@@ -1,9 +1,9 @@
 /**
  * The slow half of triage, run after Slack was answered: "yes" comments and closes the issue; "no" pages
  * PagerDuty (dedup key = the alarm key), comments with the incident and labels the issue `escalated`. Either way
- * the DM's buttons are replaced by the outcome and the prompt's timers are cancelled. Every step is a ledger step,
- * so a retried job repeats nothing. A failure is shown in the DM and thrown, so the job is retried (and
- * dead-lettered if it keeps failing).
+ * the DM's buttons (and the responder copy's, answer/responder-copy.ts) are replaced by the outcome and the prompt's
+ * timers are cancelled. Every step is a ledger step, so a retried job repeats nothing. A failure is shown in the DM
+ * and thrown, so the job is retried (and dead-lettered if it keeps failing).
  *
  * Timers: at the deadline an unanswered prompt is answered "no" on the user's behalf (the same conditional write a
  * click makes, so a click and the deadline cannot both win); halfway there, a reminder goes out under the prompt.
@@ -32,6 +32,7 @@ import { producerOfKey } from './keys.ts';
 import { withAnswerNotes } from './answer/outcome.ts';
 import { reasonOnGithub } from './answer/reason.ts';
 import { answeredByOnGithub } from './answer/responders.ts';
+import { copyReminder, settleCopy } from './answer/responder-copy.ts';
 import { timerName } from './timers.ts';
 import { carryOutSnooze, endSnooze } from './snooze/work.ts';
 
@@ -180,16 +181,11 @@ async function closeOnTimeout(
       detail: { ...eventBasics(key, occurrence, 'timed-out', at), issueUrl: issue.url },
     }),
   ]);
-  if (prompt.dm) {
-    await deps.chat.update(
-      prompt.dm,
-      answeredDm(
-        prompt.message,
-        mrkdwn`:alarm_clock: No answer by ${slackDate(prompt.deadline ?? at)}; closed as configured.`,
-        issue.url,
-      ),
-    );
-  }
+  const closed = mrkdwn`:alarm_clock: No answer by ${slackDate(prompt.deadline ?? at)}; closed as configured.`;
+  await Promise.all([
+    prompt.dm ? deps.chat.update(prompt.dm, answeredDm(prompt.message, closed, issue.url)) : undefined,
+    settleCopy(deps.chat, prompt, closed, issue.url),
+  ]);
   await deps.ledger.annotate(key, occurrence, { carriedOut: true });
   deps.log.info('prompt unanswered at its deadline: closed as configured', { alarmKey: key });
 }
@@ -254,13 +250,27 @@ function answerEvents(deps: TriageWorkDeps, job: Answer, issue: IssueRef): Promi
 async function remind(deps: TriageWorkDeps, job: TriageJob & { kind: 'reminder' }): Promise<void> {
   const record = await currentPrompt(deps, job);
   const { prompt } = record ?? {};
-  if (!record || !prompt?.dm || prompt.deadline === undefined) return;
+  if (!record || !prompt || (!prompt.dm && !prompt.copy) || prompt.deadline === undefined) return;
   if (await deps.ledger.isDone(job.key, `o${job.occurrence}:answer`)) return;
-  await runStep(deps, job.key, `o${job.occurrence}:reminder`, {
-    run: async () => ({
-      ...(await deps.chat.post(prompt.slackUserId, reminderDm(prompt.summary, prompt.deadline!, prompt.dm!))),
-    }),
-  });
+  const { dm, copy } = prompt;
+  const deadline = prompt.deadline;
+  // The owner under their DM; the responders under the copy, each once.
+  await Promise.all([
+    dm
+      ? runStep(deps, job.key, `o${job.occurrence}:reminder`, {
+          run: async () => ({
+            ...(await deps.chat.post(prompt.slackUserId, reminderDm(prompt.summary, deadline, dm))),
+          }),
+        })
+      : undefined,
+    copy
+      ? runStep(deps, job.key, `o${job.occurrence}:reminder:copy`, {
+          run: async () => ({
+            ...(await deps.chat.post(copy.channel, copyReminder({ ...prompt, deadline }, copy))),
+          }),
+        })
+      : undefined,
+  ]);
 }
 
 async function carryOut(deps: TriageWorkDeps, job: Answer): Promise<void> {
@@ -294,19 +304,26 @@ async function carryOut(deps: TriageWorkDeps, job: Answer): Promise<void> {
     if (done.status === 'rejected') throw done.reason;
     if (timers.status === 'rejected') throw timers.reason;
     for (const p of published) if (p.status === 'rejected') throw p.reason;
-    if (dm)
-      await deps.chat.update(dm, answeredDm(prompt.message, outcomeText(job, prompt), record.issue.url));
+    const outcome = outcomeText(job, prompt);
+    await Promise.all([
+      dm ? deps.chat.update(dm, answeredDm(prompt.message, outcome, record.issue.url)) : undefined,
+      settleCopy(deps.chat, prompt, outcome, record.issue.url),
+    ]);
     await deps.ledger.annotate(job.key, job.occurrence, { carriedOut: true });
     log.info(job.answer === 'yes' ? 'answer carried out: issue closed' : 'answer carried out: escalated');
   } catch (error) {
     log.error('answer not carried out yet; it is retried', { error });
-    if (dm) {
-      const what = job.answer === 'yes' ? 'closing the alarm' : 'escalating';
-      const notice = mrkdwn`:warning: Your answer ("${job.answer}") is recorded, but Dispatch could not finish ${what} yet (${errorText(error)}). It retries automatically.`;
-      await deps.chat
-        .update(dm, answeredDm(prompt.message, notice, record.issue?.url))
-        .catch(() => undefined);
-    }
+    const what = job.answer === 'yes' ? 'closing the alarm' : 'escalating';
+    const notice = (whose: string) =>
+      mrkdwn`:warning: ${whose} answer ("${job.answer}") is recorded, but Dispatch could not finish ${what} yet (${errorText(error)}). It retries automatically.`;
+    await Promise.all([
+      dm
+        ? deps.chat
+            .update(dm, answeredDm(prompt.message, notice('Your'), record.issue?.url))
+            .catch(() => undefined)
+        : undefined,
+      settleCopy(deps.chat, prompt, notice('The'), record.issue?.url).catch(() => undefined),
+    ]);
     throw error;
   }
 }

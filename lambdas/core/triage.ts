@@ -4,8 +4,9 @@
  *
  * The button carries only the alarm key. Everything that matters (who may answer, which issue, which service)
  * comes from the ledger, so a button value edited into another alarm's key reaches an alarm whose owner is not
- * the clicker, and is refused. The owner answers, or a responder on their behalf (answer/responders.ts). A "yes"
- * to a prompt that requires a reason opens the reason modal instead and records nothing (answer/reason-modal.ts).
+ * the clicker, and is refused. The owner answers on their DM, or a responder on their behalf (answer/responders.ts),
+ * on the DM or on the responder copy in the default channel (answer/responder-copy.ts). A "yes" to a prompt that
+ * requires a reason opens the reason modal instead and records nothing (answer/reason-modal.ts).
  */
 import { askForReason, type AskOutcome } from './answer/reason-modal.ts';
 import { alreadySettled, recordAnswer } from './answer/record.ts';
@@ -35,6 +36,8 @@ export type TriageOutcome =
   | 'already-answered'
   /** Someone other than the prompt's user: refused, they are told. */
   | 'not-yours'
+  /** The prompt's user clicked the responder copy: refused, they are told to answer on their DM. */
+  | 'not-here'
   /** A button Dispatch does not know (expired, forged, or another message's): refused. */
   | 'unknown-prompt'
   | AskOutcome
@@ -61,10 +64,11 @@ export async function triage(deps: TriageDeps, payload: BlockActions): Promise<T
       : undefined;
   // A click on a message carries it as `container` {channel_id, message_ts}
   // (https://api.slack.com/reference/interaction-payloads/block-actions). Once the prompt's DM is known, the click
-  // must be on that message: a payload without it is refused like one on another message.
-  const elsewhere =
-    prompt?.dm !== undefined && (clicked?.channel !== prompt.dm.channel || clicked?.ts !== prompt.dm.ts);
-  if (!record || !prompt || elsewhere) {
+  // must be on that message, or on the prompt's responder copy: a payload without it is refused like one on
+  // another message.
+  const onCopy = isAt(clicked, prompt?.copy);
+  const onDm = prompt?.dm !== undefined ? isAt(clicked, prompt.dm) : !onCopy;
+  if (!record || !prompt || (!onDm && !onCopy)) {
     log.warn('click refused: the button does not match a prompt Dispatch sent', { clicked });
     await notify('Dispatch cannot match this button to an open prompt, so nothing was changed.');
     return 'unknown-prompt';
@@ -76,9 +80,18 @@ export async function triage(deps: TriageDeps, payload: BlockActions): Promise<T
     );
     return 'not-yours';
   }
+  // The copy is the responders'; the owner answers on their DM (even one who is a responder too).
+  if (!onDm && userId === prompt.slackUserId) {
+    log.warn('click refused: the owner clicked the responder copy', { clicked });
+    await notify(
+      'This is the security team’s copy of your prompt: please answer on the DM Dispatch sent you. Nothing was changed.',
+    );
+    return 'not-here';
+  }
 
   const answerer = { userId, onBehalfOf: onBehalfOf(prompt.slackUserId, userId) };
-  const dm = prompt.dm ?? clicked;
+  // The DM whose buttons the outcome replaces (the copy's are replaced from the prompt's record).
+  const dm = prompt.dm ?? (onCopy ? undefined : clicked);
   // Once carried out or resolved at the source, a click only repeats or contradicts what was settled: no modal,
   // the ledger says which.
   if (answer === 'yes' && prompt.requireReason && !record.carriedOut && record.resolved === undefined) {
@@ -99,4 +112,14 @@ export async function triage(deps: TriageDeps, payload: BlockActions): Promise<T
   const { first } = recorded;
   await notify(alreadySettled(first));
   return 'already-answered';
+}
+
+/** Whether the click was on this message (same channel and ts). */
+function isAt(clicked: PostedMessage | undefined, message: PostedMessage | undefined): boolean {
+  return (
+    clicked !== undefined &&
+    message !== undefined &&
+    clicked.channel === message.channel &&
+    clicked.ts === message.ts
+  );
 }

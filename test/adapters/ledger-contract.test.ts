@@ -182,6 +182,32 @@ describe.each(implementations)('ledger contract: %s', (_name, make) => {
     expect(first?.issue).toEqual(issue);
     expect(second?.issue).toBeUndefined();
   });
+
+  it('records where a prompt went inside it, keeping what parallel annotations set, and only once it exists', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    const prompt = {
+      slackUserId: 'U1',
+      severity: 'critical' as const,
+      summary: 's',
+      message: 'm',
+      yesLabel: 'y',
+      noLabel: 'n',
+    };
+    const dm = { channel: 'D1', ts: '1700000000.000100' };
+    const copy = { channel: 'C0SECURITY', ts: '1700000000.000200' };
+    await ledger.begin('k', 'm1', { prompt });
+    await ledger.begin('bare', 'm1', {});
+    // Act
+    await Promise.all([
+      ledger.annotate('k', 1, { posted: { dm } }),
+      ledger.annotate('k', 1, { posted: { copy } }),
+      ledger.annotate('bare', 1, { posted: { copy } }),
+    ]);
+    // Assess
+    expect((await ledger.get('k'))?.prompt).toEqual({ ...prompt, dm, copy });
+    expect((await ledger.get('bare'))?.prompt).toBeUndefined();
+  });
 });
 
 describe.each(implementations)('ledger contract, one-round-trip writes (issue 14): %s', (_name, make) => {

@@ -97,13 +97,17 @@ export class MemoryLedger implements Ledger {
     if (!this.messages.has(m)) this.messages.set(m, occurrence);
   }
 
-  async annotate(
-    key: string,
-    occurrence: number,
-    fields: Partial<Pick<AlarmRecord, 'issue' | 'prompt' | 'finished' | 'carriedOut'>>,
-  ) {
+  async annotate(key: string, occurrence: number, { posted, ...fields }: Parameters<Ledger['annotate']>[2]) {
     const record = this.alarms.get(key);
-    if (record?.occurrence === occurrence) this.alarms.set(key, { ...record, ...structuredClone(fields) });
+    if (record?.occurrence !== occurrence) return;
+    const next = { ...record, ...structuredClone(fields) };
+    // As the DynamoDB ledger: set inside the recorded prompt only, field by field.
+    const known = Object.fromEntries(Object.entries(posted ?? {}).filter(([, v]) => v !== undefined));
+    if (Object.keys(known).length) {
+      if (!next.prompt) return;
+      next.prompt = { ...next.prompt, ...structuredClone(known) };
+    }
+    this.alarms.set(key, next);
   }
 
   async claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim> {

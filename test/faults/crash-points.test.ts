@@ -94,6 +94,27 @@ describe('crash points of the incoming paths', () => {
     expect(total).toBeGreaterThan(5);
   });
 
+  it('self-service with responders: one prompt and one responder copy, both recorded on the prompt, both linked', async () => {
+    const total = await everyCrashPoint(
+      (deps) => route(deps, selfService, { messageId: 'm1' }),
+      (deps) => {
+        expect(deps.tracker.issues).toHaveLength(1);
+        expect(prompts(deps, 'U1')).toHaveLength(1);
+        const copies = prompts(deps, deps.config.slackDefaultChannel);
+        expect(copies).toHaveLength(1);
+        const prompt = [...deps.ledger.alarms.values()][0]!.prompt!;
+        expect(prompt.dm).toBeDefined();
+        expect(prompt.copy).toEqual({ channel: copies[0]!.channel, ts: copies[0]!.ts });
+        const copyUpdates = deps.chat.updates.filter((u) => u.at.ts === copies[0]!.ts);
+        expect(JSON.stringify(copyUpdates.at(-1)?.message.blocks)).toContain(deps.tracker.issues[0]!.url);
+      },
+      async (deps) => {
+        deps.config = { ...deps.config, responders: ['U9RESPONDER'] };
+      },
+    );
+    expect(total).toBeGreaterThan(5);
+  });
+
   it('broadcast: one issue, one DM per person', async () => {
     await everyCrashPoint(
       (deps) => route(deps, broadcast, { messageId: 'm1' }),

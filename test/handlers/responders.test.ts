@@ -9,6 +9,7 @@ import { ACTION_NO } from '../../lambdas/core/render/slack.ts';
 import { useDynalite } from '../helpers/dynalite.ts';
 import { useNock } from '../helpers/nock.ts';
 import {
+  DM,
   ISSUE,
   KEY,
   OWNER,
@@ -172,5 +173,100 @@ describe('responders', () => {
         reason: 'Confirmed with alice by phone',
       }),
     ]);
+  });
+});
+
+/** The prompt's responder copy in the default channel, and a click on it. */
+const COPY = { channel: 'C0SECURITY', ts: '1700000000.000200' };
+const ON_COPY = { container: { type: 'message', channel_id: COPY.channel, message_ts: COPY.ts } };
+
+describe('responders on the responder copy', () => {
+  it('accept a responder’s click on the copy, on the owner’s behalf; the outcome replaces the copy’s buttons and the DM’s', async () => {
+    // Prepare
+    const { handler, jobs, queued, open } = await triageWorld(dynamo, {
+      env: RESPONDERS,
+      prompt: { copy: COPY },
+    });
+    const gh = github()
+      .post(`/repos/acme/alarms/issues/${ISSUE.number}/comments`, (b: { body: string }) =>
+        b.body.includes('answered by `U0RESPOND1` on behalf of `U024BE7LH`: a responder confirmed'),
+      )
+      .reply(201, { id: 1 })
+      .patch(`/repos/acme/alarms/issues/${ISSUE.number}`, { state: 'closed', state_reason: 'completed' })
+      .reply(200, {});
+    type Update = { channel: string; ts: string; blocks: string };
+    const settled = (at: { channel: string; ts: string }) => (b: Update) =>
+      b.channel === at.channel &&
+      b.ts === at.ts &&
+      !b.blocks.includes('dispatch_yes') &&
+      b.blocks.includes('This was answered by <@U0RESPOND1> on behalf of <@U024BE7LH>.');
+    const updates = slack()
+      .post('/api/chat.update', settled(COPY))
+      .reply(200, { ok: true })
+      .post('/api/chat.update', settled(DM))
+      .reply(200, { ok: true });
+    // Act
+    const response = await handler(click({ user: RESPONDER, extra: ON_COPY }));
+    await jobs.idle();
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200, body: '' });
+    expect(queued).toEqual([
+      expect.objectContaining({
+        kind: 'answer',
+        answer: 'yes',
+        userId: RESPONDER,
+        onBehalfOf: OWNER,
+        dm: DM,
+      }),
+    ]);
+    expect(gh.isDone() && updates.isDone()).toBe(true);
+    expect(jobs.deadLetters).toEqual([]);
+    expect(await open()).toBe(false);
+  });
+
+  it('refuse the owner’s click on the copy: they answer on their DM, and are told so', async () => {
+    // Prepare
+    const { handler, jobs, queued, open } = await triageWorld(dynamo, {
+      env: RESPONDERS,
+      prompt: { copy: COPY },
+    });
+    const notice = nock('https://hooks.slack.com')
+      .post('/actions/T0/1/abc', {
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'This is the security team’s copy of your prompt: please answer on the DM Dispatch sent you. Nothing was changed.',
+      })
+      .reply(200, 'ok');
+    // Act
+    const response = await handler(click({ extra: ON_COPY }));
+    await jobs.idle();
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(notice.isDone()).toBe(true);
+    expect(queued.map((j) => j.kind)).toEqual(['notice']);
+    expect(await open()).toBe(true);
+  });
+
+  it('refuse anyone else’s click on the copy, as on the DM', async () => {
+    // Prepare
+    const { handler, jobs, queued, open } = await triageWorld(dynamo, {
+      env: RESPONDERS,
+      prompt: { copy: COPY },
+    });
+    const notice = nock('https://hooks.slack.com')
+      .post('/actions/T0/1/abc', {
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'This prompt belongs to <@U024BE7LH>; only they can answer it. Nothing was changed.',
+      })
+      .reply(200, 'ok');
+    // Act
+    const response = await handler(click({ user: 'U0STRANGER', action: ACTION_NO, extra: ON_COPY }));
+    await jobs.idle();
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(notice.isDone()).toBe(true);
+    expect(queued.map((j) => j.kind)).toEqual(['notice']);
+    expect(await open()).toBe(true);
   });
 });

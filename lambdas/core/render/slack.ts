@@ -180,6 +180,8 @@ export interface PromptView {
   issueUrl?: string | undefined;
   /** When the prompt is escalated unanswered (epoch ms). */
   deadline?: number | undefined;
+  /** Dispatch's line above the prompt (the responder copy's: who it is for). */
+  note?: Mrkdwn | undefined;
 }
 
 /** The interactive self-service DM: message, prompt, yes/no buttons, links. */
@@ -194,6 +196,7 @@ export function selfServiceDm(alarm: SelfServiceAlarm, view: PromptView): ChatMe
     value: view.key,
   });
   const tail = [
+    ...context(view.note ? [view.note] : []),
     ...sections(slack.prompt ?? DEFAULT_PROMPT, { bold: true }),
     {
       type: 'actions',
@@ -229,6 +232,11 @@ export function digestDm(held: string[], windowMinutes: number, max: number): Ch
 export function reminderDm(summary: string, deadline: number, dm: { ts: string }): ChatMessage {
   const text = mrkdwn`:bell: Reminder: Dispatch is waiting for your answer about "${summary}". Please answer the prompt above by ${slackDate(deadline)}, or it is escalated to the on-call responder.`;
   return { text: fallbackText(text), threadTs: dm.ts, blocks: sections(text) };
+}
+
+/** Dispatch's own words as a reply in the thread of `under` (the responder copy's reminder). */
+export function threadReply(text: Mrkdwn, under: { ts: string }): ChatMessage {
+  return { text: fallbackText(text), threadTs: under.ts, blocks: sections(text) };
 }
 
 /**

@@ -2,8 +2,8 @@
  * Resolve at the source: an alarm sent with `"status": "resolved"` ends what its firing started, each effect once.
  * - high-priority: a PagerDuty resolve with the same dedup key (REST mode: the incident is resolved);
  * - an open issue: a comment "Resolved at the source at <time>", then closed;
- * - an unanswered self-service prompt: its buttons replaced ("Resolved at the source; no answer needed"), its timers
- *   cancelled; a late click finds the prompt settled;
+ * - an unanswered self-service prompt: its buttons replaced ("Resolved at the source; no answer needed"), on the DM
+ *   and on the responder copy, its timers cancelled; a late click finds the prompt settled;
  * - nag and broadcast: the occurrence is over, so nothing more is sent for it.
  * A second resolve, or one for a key Dispatch does not know, does nothing. A firing alarm after a resolve starts a
  * new occurrence (occurrence.ts). The resolve is published as `Alarm Resolved`.
@@ -18,6 +18,7 @@ import { throwIfAnyFailed } from '../routes/failures.ts';
 import { commentOnce } from '../steps.ts';
 import { timerName } from '../timers.ts';
 import { publishOnce } from '../events/publish.ts';
+import { settleCopy } from '../answer/responder-copy.ts';
 
 export const RESOLVED_NOTICE = 'Resolved at the source; no answer needed.';
 
@@ -128,19 +129,14 @@ async function settlePrompt(deps: RouteDeps, key: string, record: AlarmRecord) {
     settled.status === 'won' ||
     (settled.status === 'done' && (settled.result as { answer?: string }).answer === 'resolved');
   if (!resolvedHere) return;
+  const resolved = mrkdwn`:white_check_mark: ${RESOLVED_NOTICE} (${slackDate(record.resolved ?? deps.clock.now())})`;
   await Promise.all([
     deps.timers.cancel(timerName('deadline', key, record.occurrence)),
     deps.timers.cancel(timerName('reminder', key, record.occurrence)),
     // The same update again changes nothing: no ledger step.
     prompt.dm
-      ? deps.chat.update(
-          prompt.dm,
-          answeredDm(
-            prompt.message,
-            mrkdwn`:white_check_mark: ${RESOLVED_NOTICE} (${slackDate(record.resolved ?? deps.clock.now())})`,
-            record.issue?.url,
-          ),
-        )
+      ? deps.chat.update(prompt.dm, answeredDm(prompt.message, resolved, record.issue?.url))
       : undefined,
+    settleCopy(deps.chat, prompt, resolved, record.issue?.url),
   ]);
 }

@@ -1,10 +1,12 @@
 /**
  * self-service: per user, one GitHub issue and one interactive DM. The DM goes out in parallel with the issue (the
- * human does not wait for the audit trail) and gains the issue link by an update once the issue exists.
+ * human does not wait for the audit trail) and gains the issue link by an update once the issue exists. With
+ * responders configured, a copy of the prompt goes to the default channel beside the DM, as its own step
+ * (routes/responder-copy.ts), so the security team can answer it on the owner's behalf.
  *
  * Sequential ledger round trips for a new alarm: the lookup; the record (with the prompt) written while the issue
- * and DM steps are claimed; the steps' completions with their annotations; the occurrence marked finished after
- * the link. The prompt's timers are set as soon as the prompt is recorded, beside the vendor calls.
+ * and DM steps (and the copy's) are claimed; the steps' completions with their annotations; the occurrence marked
+ * finished after the link. The prompt's timers are set as soon as the prompt is recorded, beside the vendor calls.
  */
 import { alarmKey } from '../keys.ts';
 import { noteRepeat } from '../storm.ts';
@@ -20,6 +22,8 @@ import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
 import { throwIfAnyFailed } from './failures.ts';
 import { noSlackUser, noSlackUserMarkdown, unknownEmail } from '../people/notes.ts';
+import { copyOnce } from './responder-copy.ts';
+import { responderCopy } from '../answer/responder-copy.ts';
 
 export async function routeSelfServiceUser(
   deps: RouteDeps,
@@ -96,11 +100,22 @@ export async function routeSelfServiceUser(
 
   const annotate = (fields: Parameters<RouteDeps['ledger']['annotate']>[2]) =>
     recorded.then(() => deps.ledger.annotate(key, occ.record.occurrence, fields));
+  // Where the DM and the responder copy went, each set alone in the recorded prompt (their steps end in parallel).
   const recordDm = (dm: DmOutcome) =>
     prompt && dm.channel && dm.ts && !dm.failed && !occ.record.prompt?.dm
-      ? annotate({ prompt: { ...prompt, dm: { channel: dm.channel, ts: dm.ts } } })
+      ? annotate({ posted: { dm: { channel: dm.channel, ts: dm.ts } } })
       : Promise.resolve();
-  const [issueStep, dmStep] = await Promise.allSettled([
+  const view = { key, marker, issueUrl: occ.record.issue?.url, deadline: prompt?.deadline };
+  // With responders configured, the prompt is posted to the default channel too, where they can answer it.
+  const copyStep = copyOnce(
+    deps,
+    { alarm, key, step: `${o}:copy`, owner: slackId, view, recorded },
+    (copy) =>
+      copy.channel && copy.ts && !copy.failed && !occ.record.prompt?.copy
+        ? annotate({ posted: { copy: { channel: copy.channel, ts: copy.ts } } })
+        : Promise.resolve(),
+  );
+  const [issueStep, dmStep, copied] = await Promise.allSettled([
     openIssue(
       deps,
       alarm,
@@ -134,6 +149,7 @@ export async function routeSelfServiceUser(
       },
       { record: (dm) => recordDm(dm) },
     ),
+    copyStep,
   ]);
 
   if (issueStep.status === 'fulfilled') {
@@ -147,10 +163,16 @@ export async function routeSelfServiceUser(
     if (!dmStep.value.fresh) await recordDm(dmStep.value.result);
   }
   const timersSet = await Promise.allSettled([timers]);
-  throwIfAnyFailed([issueStep, dmStep, ...timersSet]);
+  throwIfAnyFailed([issueStep, dmStep, copied, ...timersSet]);
+  const copy = copied.status === 'fulfilled' ? copied.value : undefined;
 
   const issue = delivery.issue!;
   const dm = delivery.dms[0]!;
+  // The responder copy gains the issue link beside the DM (the same update again changes nothing: no claim).
+  const copyLinked = copy
+    ? deps.chat.update(copy, responderCopy(alarm, { ...view, issueUrl: issue.url }, slackId!))
+    : Promise.resolve();
+  copyLinked.catch(() => undefined);
   if (dm.failed) {
     // Nobody saw the prompt: nothing to escalate on its behalf; the issue and the default channel say why.
     await Promise.all([
@@ -170,6 +192,7 @@ export async function routeSelfServiceUser(
       selfServiceDm(alarm, { key, marker, issueUrl: issue.url, deadline: prompt?.deadline }),
     );
   }
+  await copyLinked;
   if (occ.repeats && !occ.redelivery)
     delivery.seen = await noteRepeat(deps, key, occ.record.occurrence, issue, occ.repeats);
   await deps.ledger.annotate(key, occ.record.occurrence, { finished: true });
