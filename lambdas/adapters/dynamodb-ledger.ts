@@ -252,11 +252,12 @@ export class DynamoLedger implements Ledger {
           UpdateExpression:
             'SET #state = :claimed, leaseUntil = :until, #owner = :owner, expiresAt = :ttl ADD attempts :one',
           ConditionExpression:
-            'attribute_not_exists(pk) OR #state = :released OR (#state = :claimed AND leaseUntil < :now)',
+            'attribute_not_exists(pk) OR #state IN (:released, :free) OR (#state = :claimed AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
           ExpressionAttributeValues: {
             ':claimed': 'claimed',
             ':released': 'released',
+            ':free': 'free',
             ':owner': owner,
             ':until': now + leaseMs,
             ':now': now,
@@ -266,7 +267,8 @@ export class DynamoLedger implements Ledger {
           ReturnValues: 'ALL_OLD',
         }),
       );
-      return { status: 'won', reconcile: out.Attributes !== undefined };
+      // A step given back unused never reached the vendor: nothing to look for.
+      return { status: 'won', reconcile: out.Attributes !== undefined && out.Attributes.state !== 'free' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw ledgerError(error);
     }
@@ -322,6 +324,23 @@ export class DynamoLedger implements Ledger {
     if (item?.state === 'done' && item.owner === owner) return { status: 'won', reconcile: false };
     if (item?.state === 'done') return { status: 'done', result: (item.result as object | undefined) ?? {} };
     return { status: 'held', until: (item?.leaseUntil as number | undefined) ?? now };
+  }
+
+  async unclaim(key: string, step: string, owner: string): Promise<void> {
+    await this.call(() =>
+      this.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: key, sk: `step#${step}` },
+            UpdateExpression: 'SET #state = :free REMOVE leaseUntil',
+            ConditionExpression: '#state = :claimed AND #owner = :owner',
+            ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+            ExpressionAttributeValues: { ':free': 'free', ':claimed': 'claimed', ':owner': owner },
+          }),
+        )
+        .catch(ignoreConditionFailed),
+    );
   }
 
   async complete(key: string, step: string, result: object): Promise<void> {

@@ -281,6 +281,11 @@ export interface Ledger {
   claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim>;
   complete(key: string, step: string, result: object): Promise<void>;
   /**
+   * Gives back a claim taken ahead (beside another write) and never used: the next claim wins without reconciling,
+   * since nothing reached the vendor. Only the owner's own claim is given back.
+   */
+  unclaim(key: string, step: string, owner: string): Promise<void>;
+  /**
    * Claims and completes a step in one conditional write, for a step whose work is the record itself (an answer).
    * `won` when this call recorded `result`; `done` with the first result otherwise; `held` while a claim runs.
    */

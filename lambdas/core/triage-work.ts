@@ -365,30 +365,49 @@ async function escalate(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prom
   const why = job.timedOut ? 'the user did not answer in time' : 'the user says it was not them';
   const completions: Promise<void>[] = [];
   const defer = (completion: Promise<void>) => void completions.push(completion);
-  const { result: page } = await runStep(deps, job.key, `${o}:no:page`, {
-    defer,
-    run: async () => ({
-      ...(await deps.pager.trigger({
-        dedupKey: job.key,
-        summary: `${prompt.summary}: ${why}`.slice(0, 1024),
-        severity: prompt.severity,
-        service: prompt.service,
-        details: {
-          issue: issue.url,
-          answeredBy: job.timedOut ? 'deadline' : job.userId,
-          ...(job.onBehalfOf ? { onBehalfOf: job.onBehalfOf } : {}),
-          answeredAt: new Date(job.at).toISOString(),
-        },
-        links: [{ href: issue.url, text: 'GitHub issue (audit trail)' }],
-      })),
-    }),
+  // The comment's claim is taken beside the page's, and given back unused if the page fails.
+  const owners = { page: randomUUID(), comment: randomUUID() };
+  const [pageClaim, commentClaim] = await Promise.all([
+    deps.ledger.claim(job.key, `${o}:no:page`, deps.config.leaseMs, owners.page),
+    deps.ledger.claim(job.key, `${o}:no:comment`, deps.config.leaseMs, owners.comment),
+  ]);
+  const paging = runStep(
+    deps,
+    job.key,
+    `${o}:no:page`,
+    {
+      defer,
+      run: async () => ({
+        ...(await deps.pager.trigger({
+          dedupKey: job.key,
+          summary: `${prompt.summary}: ${why}`.slice(0, 1024),
+          severity: prompt.severity,
+          service: prompt.service,
+          details: {
+            issue: issue.url,
+            answeredBy: job.timedOut ? 'deadline' : job.userId,
+            ...(job.onBehalfOf ? { onBehalfOf: job.onBehalfOf } : {}),
+            answeredAt: new Date(job.at).toISOString(),
+          },
+          links: [{ href: issue.url, text: 'GitHub issue (audit trail)' }],
+        })),
+      }),
+    },
+    { owner: owners.page, claimed: pageClaim },
+  );
+  const { result: page } = await paging.catch(async (error: unknown) => {
+    if (commentClaim.status === 'won')
+      await deps.ledger.unclaim(job.key, `${o}:no:comment`, owners.comment).catch(() => undefined);
+    throw error;
   });
   const incident = page.incidentUrl ? `: ${page.incidentUrl}` : ` (dedup key ${code(page.dedupKey)})`;
   const text = job.timedOut
     ? `:alarm_clock: No answer from Slack user ${code(job.userId)} by ${new Date(prompt.deadline ?? job.at).toISOString()}: escalated to PagerDuty as if they had answered **no**${incident}.`
     : `:rotating_light: Answered **no** (${code(prompt.noLabel)}) ${answeredByOnGithub(job)}. Escalated to PagerDuty${incident}.`;
   await Promise.all([
-    commentOnce(deps, job.key, `${o}:no:comment`, issue, text),
+    commentOnce(deps, job.key, `${o}:no:comment`, issue, text, {
+      ahead: { owner: owners.comment, claimed: commentClaim },
+    }),
     deps.tracker.addLabels(issue, [ESCALATED_LABEL]),
   ]);
   await Promise.all(completions);

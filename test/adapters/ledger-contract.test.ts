@@ -394,3 +394,19 @@ describe.each(implementations)('ledger contract, resolve at the source (issue 15
     expect((await ledger.person('alice@example.com'))?.slackId).toBe('U0ALICE01');
   });
 });
+
+describe.each(implementations)('ledger contract, a claim given back unused (issue 14): %s', (_name, make) => {
+  it('lets the next claim win without reconciling; only the owner can give it back', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    await ledger.claim('k', 's', 60_000, 'a');
+    // Act
+    await ledger.unclaim('k', 's', 'b');
+    const stillHeld = await ledger.claim('k', 's', 60_000, 'c');
+    await ledger.unclaim('k', 's', 'a');
+    const next = await ledger.claim('k', 's', 60_000, 'd');
+    // Assess
+    expect(stillHeld.status).toBe('held');
+    expect(next).toEqual({ status: 'won', reconcile: false });
+  });
+});

@@ -11,7 +11,7 @@ import type {
 } from '../../lambdas/core/ports.ts';
 
 interface Step {
-  state: 'claimed' | 'done' | 'released';
+  state: 'claimed' | 'done' | 'released' | 'free';
   leaseUntil?: number;
   owner?: string;
   attempts?: number;
@@ -110,6 +110,13 @@ export class MemoryLedger implements Ledger {
     this.alarms.set(key, next);
   }
 
+  async unclaim(key: string, step: string, owner: string): Promise<void> {
+    const id = `${key}|${step}`;
+    const existing = this.steps.get(id);
+    if (existing?.state === 'claimed' && existing.owner === owner)
+      this.steps.set(id, { state: 'free', attempts: existing.attempts });
+  }
+
   async claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim> {
     const id = `${key}|${step}`;
     const now = this.clock.now();
@@ -125,7 +132,7 @@ export class MemoryLedger implements Ledger {
       owner,
       attempts: (existing?.attempts ?? 0) + 1,
     });
-    return { status: 'won', reconcile: existing !== undefined };
+    return { status: 'won', reconcile: existing !== undefined && existing.state !== 'free' };
   }
 
   async settle(key: string, step: string, result: object, owner: string): Promise<StepClaim> {
