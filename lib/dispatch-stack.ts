@@ -75,7 +75,13 @@ export class DispatchStack extends Stack {
     // What each function's code does with the ledger (test/infra/iam-as-used.test.ts derives it from the code):
     // the incoming function looks alarms up by message (BatchGetItem) and records them (PutItem); the triage
     // function and the worker read records and claim, complete or release steps.
-    this.ledger.grantLedger(this.incoming.fn.role, ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem']);
+    this.ledger.grantLedger(this.incoming.fn.role, [
+      'GetItem',
+      'BatchGetItem',
+      'BatchWriteItem',
+      'PutItem',
+      'UpdateItem',
+    ]);
     for (const fn of [this.triage.fn, this.triage.worker])
       this.ledger.grantLedger(fn.role, ['GetItem', 'UpdateItem']);
 

@@ -7,6 +7,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -25,6 +26,9 @@ import type {
 import { setSnooze, type SnoozeRequest } from './dynamodb-snoozes.ts';
 
 const ALARM = 'alarm';
+/** BatchWriteItem takes at most 25 requests. */
+const BATCH_WRITE_MAX = 25;
+const BATCH_ATTEMPTS = 4;
 const DAY_S = 86_400;
 
 export interface DynamoLedgerOptions {
@@ -355,6 +359,44 @@ export class DynamoLedger implements Ledger {
         }),
       ),
     );
+  }
+
+  /**
+   * BatchWriteItem of the steps' final items (25 at most per call; unprocessed items are sent again a few times):
+   * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
+   */
+  async completeAll(steps: { key: string; step: string; result: object }[]): Promise<void> {
+    const byItem = new Map(steps.map((s) => [`${s.key}\u0000${s.step}`, s]));
+    let requests = [...byItem.values()].map((s) => ({
+      PutRequest: {
+        Item: {
+          pk: s.key,
+          sk: `step#${s.step}`,
+          state: 'done',
+          result: s.result,
+          expiresAt: this.expiresAt(),
+        },
+      },
+    }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt === BATCH_ATTEMPTS) {
+        throw new VendorError('dynamodb', `ledger could not record ${requests.length} steps done`, {
+          retryable: true,
+        });
+      }
+      if (attempt > 0) await this.clock.sleep(50 * 2 ** attempt);
+      const chunks = [];
+      for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX)
+        chunks.push(requests.slice(i, i + BATCH_WRITE_MAX));
+      const answers = await Promise.all(
+        chunks.map((chunk) =>
+          this.call(() => this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: chunk } }))),
+        ),
+      );
+      requests = answers.flatMap(
+        (a) => (a.UnprocessedItems?.[this.table] ?? []) as unknown as typeof requests,
+      );
+    }
   }
 
   async takeSlot(key: string, slot: string, windowMs: number, owner: string): Promise<boolean> {

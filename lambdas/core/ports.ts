@@ -280,6 +280,8 @@ export interface Ledger {
    */
   claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim>;
   complete(key: string, step: string, result: object): Promise<void>;
+  /** Records up to 25 steps done in one write (a broadcast's DMs), each as `complete` would. */
+  completeAll(steps: { key: string; step: string; result: object }[]): Promise<void>;
   /**
    * Gives back a claim taken ahead (beside another write) and never used: the next claim wins without reconciling,
    * since nothing reached the vendor. Only the owner's own claim is given back.

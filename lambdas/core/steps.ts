@@ -35,6 +35,11 @@ export interface StepWork<R extends object> {
    * every completion it took before the invocation ends (Lambda freezes what runs after the handler returns).
    */
   defer?: (completion: Promise<void>) => void;
+  /**
+   * Takes the step's completion as data, for the caller to record with others in one write (`ledger.completeAll`)
+   * before the invocation ends; `record` is not used with it.
+   */
+  collect?: (done: { key: string; step: string; result: object }) => void;
 }
 
 export interface StepOutcome<R> {
@@ -107,6 +112,10 @@ async function finish<R extends object>(
   work: StepWork<R>,
   result: R,
 ): Promise<void> {
+  if (work.collect) {
+    work.collect({ key, step, result });
+    return;
+  }
   const completion = Promise.all([deps.ledger.complete(key, step, result), work.record?.(result)]).then(
     () => undefined,
   );

@@ -9,7 +9,7 @@ import { LEDGER_KEY } from '../../lambdas/adapters/ledger-table.ts';
  * The ledger's item operations (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Operations_Amazon_DynamoDB.html);
  * a function is granted those its code performs (test/infra/iam-as-used.test.ts checks it).
  */
-export type LedgerOperation = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem';
+export type LedgerOperation = 'GetItem' | 'BatchGetItem' | 'BatchWriteItem' | 'PutItem' | 'UpdateItem';
 
 export class Ledger extends Construct {
   readonly table: dynamodb.Table;

@@ -410,3 +410,26 @@ describe.each(implementations)('ledger contract, a claim given back unused (issu
     expect(next).toEqual({ status: 'won', reconcile: false });
   });
 });
+
+describe.each(implementations)('ledger contract, completions in batches (issue 14): %s', (_name, make) => {
+  it('records many steps done at once, each as complete would, beyond one batch of 25', async () => {
+    // Prepare
+    const ledger = await make(new FakeClock());
+    const steps = Array.from({ length: 30 }, (_, i) => ({
+      key: 'k',
+      step: `o1:dm:U${i}`,
+      result: { ts: `${i}` },
+    }));
+    await Promise.all(steps.map((s) => ledger.claim(s.key, s.step, 60_000, 'owner')));
+    // Act
+    await ledger.completeAll(steps.slice(0, 25));
+    await ledger.completeAll(steps.slice(25));
+    // Assess
+    for (const s of steps) {
+      expect(await ledger.claim(s.key, s.step, 60_000, 'other')).toEqual({
+        status: 'done',
+        result: s.result,
+      });
+    }
+  });
+});

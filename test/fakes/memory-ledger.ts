@@ -149,6 +149,10 @@ export class MemoryLedger implements Ledger {
     return { status: 'won', reconcile: false };
   }
 
+  async completeAll(steps: { key: string; step: string; result: object }[]): Promise<void> {
+    for (const s of steps) await this.complete(s.key, s.step, s.result);
+  }
+
   async complete(key: string, step: string, result: object): Promise<void> {
     this.steps.set(`${key}|${step}`, { state: 'done', result: structuredClone(result) });
   }

@@ -3,8 +3,8 @@
  * refused DM stops nothing: it is reported to the default channel and recorded on the issue.
  *
  * Each user's chain is one ledger round trip (the DM's claim and the user's cap counted in parallel) and the DM;
- * the DM's completion is not waited for before the next user starts, and every completion is awaited before the
- * route returns.
+ * the DM's completion is not waited for before the next user starts: completions are written 25 to a write
+ * (completion-batch.ts), all before the route returns.
  */
 import { mapSettled } from '../concurrency.ts';
 import { alarmKey, userIdentity } from '../keys.ts';
@@ -14,6 +14,7 @@ import { noticeDm } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { occurrenceFor } from '../occurrence.ts';
 import { commentInParts } from './comment-parts.ts';
+import { completionBatch } from './completion-batch.ts';
 import { noteRepeat } from '../storm.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';
@@ -53,7 +54,7 @@ export async function routeBroadcast(
   };
   const issueStep = openIssue(deps, alarm, at, lines, occ.record.issue ? undefined : annotate);
   // The same user listed twice gets one DM: the step is named by who they are.
-  const completions: Promise<void>[] = [];
+  const completions = completionBatch(deps.ledger);
   // Rendered once; each DM gets its own snooze choice in place of this one.
   const message = noticeDm(
     alarm,
@@ -62,7 +63,9 @@ export async function routeBroadcast(
     undefined,
     snoozeChoice(key, `${o}:dm:U`),
   );
-  const dmSteps = mapSettled(alarm.users, deps.config.broadcastConcurrency, (user) => {
+  // One DM per person, however often they are listed.
+  const people = [...new Map(alarm.users.map((u) => [userIdentity(u), u])).values()];
+  const dmSteps = mapSettled(people, deps.config.broadcastConcurrency, (user) => {
     const to = user.slackId || undefined;
     const step = `${o}:dm:${userIdentity(user)}`;
     const snooze = snoozeChoice(key, step);
@@ -84,7 +87,7 @@ export async function routeBroadcast(
           marker,
         }),
       {
-        defer: (completion) => void completions.push(completion),
+        collect: (done) => completions.collect(done),
         cap: to ? { user: to, summary: `broadcast: ${alarm.body.github.title}` } : undefined,
       },
     );
@@ -96,7 +99,7 @@ export async function routeBroadcast(
     delivery.issue = issue.value.result;
     if (!issue.value.fresh && !occ.record.issue) await annotate(delivery.issue);
   }
-  throwIfAnyFailed([issue, ...dmResults, ...(await Promise.allSettled(completions))]);
+  throwIfAnyFailed([issue, ...dmResults, ...(await completions.settle())]);
 
   // The names that did not fit the issue's body, then the refused DMs, each in comments that fit.
   await commentInParts(deps, key, `${o}:notified`, delivery.issue!, rest, ', ', (part, p) =>

@@ -72,6 +72,7 @@ export async function dmOnce(
   options: {
     record?: (dm: DmOutcome) => Promise<unknown>;
     defer?: (completion: Promise<void>) => void;
+    collect?: (done: { key: string; step: string; result: object }) => void;
     cap?: { user: string; summary: string } | undefined;
   } = {},
 ): Promise<StepOutcome<DmOutcome>> {
@@ -97,6 +98,7 @@ export async function dmOnce(
       },
       ...(options.record ? { record: async (dm: DmOutcome) => void (await options.record!(dm)) } : {}),
       ...(options.defer ? { defer: options.defer } : {}),
+      ...(options.collect ? { collect: options.collect } : {}),
     });
   } finally {
     if (counting && !sent) await counting.undo();
