@@ -73,8 +73,8 @@ export class DispatchStack extends Stack {
       config.ssmKmsKeyArn,
     );
     // What each function's code does with the ledger (test/infra/iam-as-used.test.ts derives it from the code):
-    // the incoming function looks alarms up by message (BatchGetItem) and records them (PutItem); the triage
-    // function and the worker read records and claim, complete or release steps.
+    // the incoming function looks alarms up by message (BatchGetItem) and records them (PutItem); it and the worker
+    // record steps done in batches (BatchWriteItem); the triage function reads records and settles answers.
     this.ledger.grantLedger(this.incoming.fn.role, [
       'GetItem',
       'BatchGetItem',
@@ -82,8 +82,8 @@ export class DispatchStack extends Stack {
       'PutItem',
       'UpdateItem',
     ]);
-    for (const fn of [this.triage.fn, this.triage.worker])
-      this.ledger.grantLedger(fn.role, ['GetItem', 'UpdateItem']);
+    this.ledger.grantLedger(this.triage.worker.role, ['GetItem', 'BatchWriteItem', 'UpdateItem']);
+    this.ledger.grantLedger(this.triage.fn.role, ['GetItem', 'UpdateItem']);
 
     this.timers = new PromptTimers(this, 'PromptTimers', {
       groupName: `dispatch-${props.envName}`,

@@ -146,6 +146,7 @@ export async function commentOnce(
   body: string,
   options: {
     defer?: (completion: Promise<void>) => void;
+    collect?: (done: { key: string; step: string; result: object }) => void;
     ahead?: { owner: string; claimed: StepClaim };
   } = {},
 ): Promise<StepOutcome<{ id: number }>> {
@@ -162,6 +163,7 @@ export async function commentOnce(
       },
       run: async () => ({ id: await deps.tracker.comment(issue, withMarker(body, marker)) }),
       ...(options.defer ? { defer: options.defer } : {}),
+      ...(options.collect ? { collect: options.collect } : {}),
     },
     options.ahead,
   );

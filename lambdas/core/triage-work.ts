@@ -28,6 +28,8 @@ import { code } from './render/github.ts';
 import { DIGEST_MAX } from './storm.ts';
 import { commentOnce, errorText, runStep, type StepDeps } from './steps.ts';
 import { publishOnce } from './events/publish.ts';
+import { completionBatch } from './completion-batch.ts';
+import { throwIfAnyFailed } from './routes/failures.ts';
 import { producerOfKey } from './keys.ts';
 import { withAnswerNotes } from './answer/outcome.ts';
 import { reasonOnGithub } from './answer/reason.ts';
@@ -51,6 +53,8 @@ export interface TriageWorkDeps extends StepDeps {
 }
 
 type AnswerJob = TriageJob & { kind: 'answer' };
+/** Takes a step's completion for the batched write at the end of an answer (see runStep's `collect`). */
+type Collect = (done: { key: string; step: string; result: object }) => void;
 /** An answer to carry out; `timedOut` when the deadline answered for the user. */
 type Answer = AnswerJob & { timedOut?: boolean };
 
@@ -202,7 +206,12 @@ function eventBasics(key: string, occurrence: number, kind: string, at: number) 
 }
 
 /** What an answer publishes: answered (a person), timed out (the deadline), escalated (a "no" either way). */
-function answerEvents(deps: TriageWorkDeps, job: Answer, issue: IssueRef): Promise<unknown>[] {
+function answerEvents(
+  deps: TriageWorkDeps,
+  job: Answer,
+  issue: IssueRef,
+  collect: Collect,
+): Promise<unknown>[] {
   const o = `o${job.occurrence}`;
   const extra = job as Answer & { onBehalfOf?: string; reason?: string };
   const who = {
@@ -213,35 +222,53 @@ function answerEvents(deps: TriageWorkDeps, job: Answer, issue: IssueRef): Promi
   const out: Promise<unknown>[] = [];
   if (job.timedOut) {
     out.push(
-      publishOnce(deps, job.key, `${o}:event:timed-out`, {
-        detailType: 'Prompt Timed Out',
-        detail: { ...eventBasics(job.key, job.occurrence, 'timed-out', job.at), ...who },
-      }),
+      publishOnce(
+        deps,
+        job.key,
+        `${o}:event:timed-out`,
+        {
+          detailType: 'Prompt Timed Out',
+          detail: { ...eventBasics(job.key, job.occurrence, 'timed-out', job.at), ...who },
+        },
+        collect,
+      ),
     );
   } else {
     out.push(
-      publishOnce(deps, job.key, `${o}:event:answered`, {
-        detailType: 'Prompt Answered',
-        detail: {
-          ...eventBasics(job.key, job.occurrence, 'answered', job.at),
-          ...who,
-          answer: job.answer,
-          reason: extra.reason,
+      publishOnce(
+        deps,
+        job.key,
+        `${o}:event:answered`,
+        {
+          detailType: 'Prompt Answered',
+          detail: {
+            ...eventBasics(job.key, job.occurrence, 'answered', job.at),
+            ...who,
+            answer: job.answer,
+            reason: extra.reason,
+          },
         },
-      }),
+        collect,
+      ),
     );
   }
   if (job.answer === 'no') {
     out.push(
-      publishOnce(deps, job.key, `${o}:event:escalated`, {
-        detailType: 'Alarm Escalated',
-        detail: {
-          ...eventBasics(job.key, job.occurrence, 'escalated', job.at),
-          ...who,
-          answer: job.timedOut ? undefined : 'no',
-          pagerDutyDedupKey: job.key,
+      publishOnce(
+        deps,
+        job.key,
+        `${o}:event:escalated`,
+        {
+          detailType: 'Alarm Escalated',
+          detail: {
+            ...eventBasics(job.key, job.occurrence, 'escalated', job.at),
+            ...who,
+            answer: job.timedOut ? undefined : 'no',
+            pagerDutyDedupKey: job.key,
+          },
         },
-      }),
+        collect,
+      ),
     );
   }
   return out;
@@ -294,21 +321,27 @@ async function carryOut(deps: TriageWorkDeps, job: Answer): Promise<void> {
       deps.timers.cancel(timerName('deadline', job.key, job.occurrence)),
       deps.timers.cancel(timerName('reminder', job.key, job.occurrence)),
     ]);
-    const [done, timers, ...published] = await Promise.allSettled([
+    // The steps' completions (page, comment, events) are written together, in one write after the work.
+    const batch = completionBatch(deps.ledger);
+    const work = await Promise.allSettled([
       job.answer === 'yes'
-        ? closeAsAnswered(deps, job, record.issue, prompt)
-        : escalate(deps, job, record.issue, prompt),
+        ? closeAsAnswered(deps, job, record.issue, prompt, batch.collect)
+        : escalate(deps, job, record.issue, prompt, batch.collect),
       cancelled,
-      ...answerEvents(deps, job, record.issue),
+      ...answerEvents(deps, job, record.issue, batch.collect),
     ]);
-    if (done.status === 'rejected') throw done.reason;
-    if (timers.status === 'rejected') throw timers.reason;
-    for (const p of published) if (p.status === 'rejected') throw p.reason;
+    const failed = work.find((r) => r.status === 'rejected');
+    if (failed) {
+      await batch.settle();
+      throw failed.reason;
+    }
     const outcome = outcomeText(job, prompt);
-    await Promise.all([
+    const [written] = await Promise.all([
+      batch.settle(),
       dm ? deps.chat.update(dm, answeredDm(prompt.message, outcome, record.issue.url)) : undefined,
       settleCopy(deps.chat, prompt, outcome, record.issue.url),
     ]);
+    throwIfAnyFailed(written);
     await deps.ledger.annotate(job.key, job.occurrence, { carriedOut: true });
     log.info(job.answer === 'yes' ? 'answer carried out: issue closed' : 'answer carried out: escalated');
   } catch (error) {
@@ -342,29 +375,38 @@ function outcomeText(job: Answer, prompt: PromptRecord): SlackText {
 }
 
 /** "Yes": the comment saying who confirmed, then the issue closed beside the comment's completion. */
-async function closeAsAnswered(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prompt: PromptRecord) {
+async function closeAsAnswered(
+  deps: TriageWorkDeps,
+  job: Answer,
+  issue: IssueRef,
+  prompt: PromptRecord,
+  collect: Collect,
+) {
   const o = `o${job.occurrence}`;
-  const completions: Promise<void>[] = [];
   await commentOnce(
     deps,
     job.key,
     `${o}:yes:comment`,
     issue,
     `:white_check_mark: Answered **yes** (${code(prompt.yesLabel)}) ${answeredByOnGithub(job)}: ${job.onBehalfOf ? 'a responder confirmed this activity for the user' : 'the user confirmed this activity'}. Closing.${reasonOnGithub(job)}`,
-    { defer: (completion) => void completions.push(completion) },
+    { collect },
   );
-  await Promise.all([deps.tracker.close(issue), ...completions]);
+  await deps.tracker.close(issue);
 }
 
 /**
  * "No": the page, then the comment naming the incident and the label. Two ledger round trips before the page (the
  * prompt read and the page's claim); the page's completion runs beside the comment's claim.
  */
-async function escalate(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prompt: PromptRecord) {
+async function escalate(
+  deps: TriageWorkDeps,
+  job: Answer,
+  issue: IssueRef,
+  prompt: PromptRecord,
+  collect: Collect,
+) {
   const o = `o${job.occurrence}`;
   const why = job.timedOut ? 'the user did not answer in time' : 'the user says it was not them';
-  const completions: Promise<void>[] = [];
-  const defer = (completion: Promise<void>) => void completions.push(completion);
   // The comment's claim is taken beside the page's, and given back unused if the page fails.
   const owners = { page: randomUUID(), comment: randomUUID() };
   const [pageClaim, commentClaim] = await Promise.all([
@@ -376,7 +418,7 @@ async function escalate(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prom
     job.key,
     `${o}:no:page`,
     {
-      defer,
+      collect,
       run: async () => ({
         ...(await deps.pager.trigger({
           dedupKey: job.key,
@@ -407,8 +449,8 @@ async function escalate(deps: TriageWorkDeps, job: Answer, issue: IssueRef, prom
   await Promise.all([
     commentOnce(deps, job.key, `${o}:no:comment`, issue, text, {
       ahead: { owner: owners.comment, claimed: commentClaim },
+      collect,
     }),
     deps.tracker.addLabels(issue, [ESCALATED_LABEL]),
   ]);
-  await Promise.all(completions);
 }

@@ -217,6 +217,7 @@ describe('least privilege', () => {
     const ledger = policyOf(example, INCOMING).find((s) => s.Sid === 'Ledger')!;
     expect([...(ledger.Action as string[])].sort()).toEqual([
       'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',

@@ -12,11 +12,14 @@ export async function publishOnce(
   key: string,
   step: string,
   event: DispatchEvent,
+  /** Takes the step's completion for a batched write (see runStep's `collect`). */
+  collect?: (done: { key: string; step: string; result: object }) => void,
 ): Promise<void> {
   await runStep(deps, key, step, {
     run: async () => {
       await deps.events.publish(event);
       return {};
     },
+    ...(collect ? { collect } : {}),
   });
 }

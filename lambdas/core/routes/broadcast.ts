@@ -14,7 +14,7 @@ import { noticeDm } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { occurrenceFor } from '../occurrence.ts';
 import { commentInParts } from './comment-parts.ts';
-import { completionBatch } from './completion-batch.ts';
+import { completionBatch } from '../completion-batch.ts';
 import { noteRepeat } from '../storm.ts';
 import { dmOnce, sendDm } from './dm.ts';
 import { openIssue } from './issue.ts';

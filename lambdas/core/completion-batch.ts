@@ -1,10 +1,11 @@
 /**
- * A broadcast's DM completions, recorded 25 to a write instead of one write each: a DM does not wait for its
- * completion before the next user starts, and every completion is written before the route returns (Lambda
- * freezes what runs after the handler). A crash before a batch is written is a crash after the DM: the retry finds
- * the DM by its marker, as for any step.
+ * Steps' completions recorded 25 to a write instead of one write each (a broadcast's DMs; an answer's page, comment
+ * and events): the next piece of work does not wait for a completion, and every completion is written before the
+ * invocation ends (Lambda freezes what runs after the handler). A crash before a batch is written is a crash after
+ * the vendor call: the retry reconciles by the marker (DMs, comments), folds into the incident (the page's dedup
+ * key), or publishes again with the same eventId (events), as for any step.
  */
-import type { Ledger } from '../ports.ts';
+import type { Ledger } from './ports.ts';
 
 type Done = { key: string; step: string; result: object };
 
