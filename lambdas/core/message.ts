@@ -15,9 +15,9 @@ export type AlarmType = (typeof ALARM_TYPES)[number];
 
 /** Vendor limits, each named where an alarm exceeds it. */
 export const LIMITS = {
-  /** SNS rejects messages over 256 KiB. */
+  /** SNS rejects messages over 256 KiB: https://docs.aws.amazon.com/sns/latest/api/API_Publish.html */
   snsMessageBytes: 262_144,
-  /** GitHub rejects issue titles over 256 characters. */
+  /** GitHub rejects issue titles over 256 characters: https://docs.github.com/rest/issues/issues#create-an-issue */
   githubTitle: 256,
   /** A producer's issue body may hold 60,000 characters; Dispatch keeps the rest of GitHub's 65,536 for its footer. */
   githubBody: 60_000,
@@ -30,9 +30,9 @@ export const LIMITS = {
   userName: 255,
   /** An email address has at most 254 characters (RFC 5321's path limit less its angle brackets). */
   email: 254,
-  /** GitHub rejects label names over 50 characters. */
+  /** GitHub rejects label names over 50 characters: https://docs.github.com/rest/issues/labels#create-a-label */
   githubLabel: 50,
-  /** GitHub allows at most 100 labels on an issue. */
+  /** GitHub allows at most 100 labels on an issue: https://docs.github.com/rest/issues/labels#add-labels-to-an-issue */
   githubLabels: 100,
   /** Slack truncates message text beyond 40,000 characters: https://api.slack.com/methods/chat.postMessage#truncating */
   slackMessage: 40_000,
@@ -53,9 +53,15 @@ export const LIMITS = {
   linkHref: 2_000,
   /** Dispatch's limit on a link's `text`. */
   linkText: 200,
-  /** PagerDuty Events API v2 rejects summaries over 1,024 characters. */
+  /**
+   * PagerDuty Events API v2 rejects summaries over 1,024 characters (and a whole event over 512 KB, which an alarm
+   * within SNS's 256 KiB cannot reach): https://developer.pagerduty.com/docs/events-api-v2/trigger-events/
+   */
   pagerdutySummary: 1_024,
-  /** PagerDuty Events API v2 rejects dedup keys over 255 characters. */
+  /**
+   * PagerDuty Events API v2 rejects dedup keys over 255 characters; longer alarm keys are hashed (keys.ts):
+   * https://developer.pagerduty.com/docs/events-api-v2/trigger-events/
+   */
   dedupeKey: 255,
   /**
    * The most users one alarm may name. A broadcast to all of them gets its DMs and one issue whose list is split
