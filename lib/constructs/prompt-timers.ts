@@ -4,7 +4,7 @@
  * function may create schedules in this group only, and delete them (a prompt whose DM failed cancels its timers);
  * the worker may delete them (an answer cancels its timers).
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -80,8 +80,13 @@ export class PromptTimers extends Construct {
   }
 
   private acknowledge(role: iam.IRole): void {
+    // cdk-nag names the resource as synthesised: with tokens when the stack's account and region are left to the CLI,
+    // with the values when an environment sets them in cdk.json.
+    const stack = Stack.of(this);
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${this.group.name}/*]`,
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:${region}:${account}:schedule/${this.group.name}/*]`,
       reason:
         'Schedules are named per prompt at run time; the grant is limited to Dispatch’s own schedule group.',
     });

@@ -371,6 +371,18 @@ describe('environments', () => {
     expect(JSON.stringify(templates[0]!.toJSON())).not.toContain('example-rest');
   });
 
+  it('passes cdk-nag for an environment that names its account and region', () => {
+    // Prepare
+    const prod = {
+      account: '123456789012',
+      region: 'eu-west-1',
+      github: { owner: 'acme', defaultRepo: 'alarms', defaultUser: 'acme/security' },
+      slack: { defaultChannel: 'C0123456789' },
+    };
+    // Act / Assess (cdk-nag violations make the synth throw)
+    expect(() => synth(['prod'], { prod })).not.toThrow();
+  });
+
   it('names a missing setting and the environment it belongs to', () => {
     expect(() => synth(['broken'], { broken: { slack: { defaultChannel: 'C0123456789' } } })).toThrow(
       /environments\.broken\.github: required/,
