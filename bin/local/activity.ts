@@ -69,6 +69,10 @@ const LIST_DMS = 5;
 
 const quote = (s: string) => `“${s}”`;
 
+/** " on behalf of U…" when a responder answered for the prompt's owner. */
+const behalf = (job: { onBehalfOf?: string | undefined }) =>
+  job.onBehalfOf ? ` on behalf of ${job.onBehalfOf}` : '';
+
 function describe(raw: string): { type: string; title: string; users: string[] } {
   let alarm: unknown;
   try {
@@ -116,6 +120,8 @@ export class Activity {
   private outcomes = new Set<string>();
   /** What the triage told the clicker instead of taking the answer, during the current click. */
   private notice: string | undefined;
+  /** The answer the triage took during the current click or form submission. */
+  private taken: Extract<TriageJob, { kind: 'answer' }> | undefined;
   private counts: ActivityCounts = Activity.zero();
   private seq = 0;
 
@@ -277,6 +283,7 @@ export class Activity {
       return;
     }
     if (job.kind !== 'answer') return;
+    this.taken = job;
     const entry = this.byKey.get(job.key);
     const id = `${job.key}#${job.occurrence}`;
     if (this.answers.has(id)) {
@@ -284,17 +291,31 @@ export class Activity {
       return;
     }
     this.answers.add(id);
-    if (entry) this.add(entry, 'answer', `answered ${quote(job.answer)} by Slack user ${job.userId}`);
+    const reason = job.reason ? `, with the reason ${quote(job.reason.slice(0, 200))}` : '';
+    if (entry)
+      this.add(
+        entry,
+        'answer',
+        `answered ${quote(job.answer)} by Slack user ${job.userId}${behalf(job)}${reason}`,
+      );
+  }
+
+  /** The answer taken since the last call, when it was `userId`'s. */
+  private takenBy(userId: string) {
+    const taken = this.taken;
+    this.taken = undefined;
+    return taken?.userId === userId ? taken : undefined;
   }
 
   /**
    * The page clicked a button of the prompt for `key` and the triage endpoint answered `status`. Returns what that
    * did, for the person who clicked.
    */
-  clicked(key: string, answer: string, user: string, status: number): string {
+  clicked(key: string, answer: string, user: string, status: number, seen: { form?: boolean } = {}): string {
     const entry = this.byKey.get(key);
     const notice = this.notice;
     this.notice = undefined;
+    const taken = this.takenBy(user);
     if (status !== 200) {
       const text = `Dispatch refused the click on ${quote(answer)} (HTTP ${status})`;
       if (entry) this.add(entry, 'rejected', text);
@@ -305,10 +326,62 @@ export class Activity {
       if (entry) this.add(entry, 'note', text);
       return `Dispatch did not take this click: ${notice}`;
     }
+    if (seen.form) {
+      if (entry)
+        this.add(
+          entry,
+          'note',
+          `${quote(answer)} clicked by ${user}: Dispatch opened a form asking why; nothing counts until it is submitted`,
+        );
+      return (
+        `Dispatch needs a reason with ${quote(answer)}: it opened a form for ${user} (a Slack modal, shown in the ` +
+        'Slack panel). Nothing is recorded until you submit it; Cancel leaves the prompt open.'
+      );
+    }
     return (
-      `You answered ${quote(answer)} as Slack user ${user}. Dispatch acknowledged the click at once, as Slack ` +
-      'requires, and carries it out in the background: see What happened.'
+      `You answered ${quote(answer)} as Slack user ${user}${taken ? behalf(taken) : ''}. Dispatch acknowledged the ` +
+      'click at once, as Slack requires, and carries it out in the background: see What happened.'
     );
+  }
+
+  /**
+   * The page's form was submitted as `user` and the triage endpoint answered `status`: closed (taken), or kept open
+   * with `errors`. Returns what that did, for the person who submitted it.
+   */
+  formSubmitted(
+    key: string,
+    user: string,
+    status: number,
+    result: { errors?: string[]; closed: boolean },
+  ): string {
+    const entry = this.byKey.get(key);
+    const taken = this.takenBy(user);
+    if (status !== 200) {
+      const text = `Dispatch refused the form (HTTP ${status})`;
+      if (entry) this.add(entry, 'rejected', text);
+      return `${text}; it stays open.`;
+    }
+    if (!result.closed) {
+      const why = (result.errors ?? []).join(' ');
+      if (entry) this.add(entry, 'note', `the form sent by ${user} was refused: ${why}`);
+      return `Dispatch kept the form open: ${why}`;
+    }
+    if (!taken) return 'The form was sent and closed.';
+    return (
+      `You answered ${quote(taken.answer)} as Slack user ${user}${behalf(taken)}, with your reason. Dispatch carries ` +
+      'it out in the background: see What happened.'
+    );
+  }
+
+  /** The page's form was closed without submitting it (`viewClosed`: the status of the view_closed sent, if any). */
+  formClosed(key: string, user: string, viewClosed?: number): string {
+    const entry = this.byKey.get(key);
+    if (entry) this.add(entry, 'note', `${user} closed the form without an answer; the prompt stays open`);
+    const told =
+      viewClosed === undefined
+        ? 'Slack tells Dispatch nothing (the view did not ask for view_closed)'
+        : `Slack sent view_closed (HTTP ${viewClosed})`;
+    return `Form closed without an answer: nothing was recorded and the prompt stays open. ${told}.`;
   }
 
   /** The triage worker finished a job (an answer carried out, a deadline, a reminder). */
@@ -329,7 +402,8 @@ export class Activity {
       : 'PagerDuty paged';
     if (job.kind === 'answer' && job.answer === 'yes') {
       this.counts.yes++;
-      this.add(entry, 'closed', `${issue} closed with a comment saying who answered, when and what`);
+      const reason = job.reason ? ', quoting the reason' : '';
+      this.add(entry, 'closed', `${issue} closed with a comment saying who answered, when and what${reason}`);
       this.add(entry, 'dm', 'the DM shows the answer instead of the buttons');
     } else if (job.kind === 'answer') {
       this.counts.no++;

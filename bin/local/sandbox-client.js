@@ -1,4 +1,4 @@
-/* global document, fetch, location, Node, NodeFilter, setInterval, marked, DOMPurify */
+/* global document, fetch, location, CSS, Node, NodeFilter, setInterval, marked, DOMPurify */
 /**
  * The sandbox page's script, inlined into the page with its nonce by sandbox-page.ts.
  *
@@ -10,6 +10,10 @@
  *     with GitHub's allow-list of tags, no attribute that can run or style anything, links to http(s) only, images
  *     shown as links (the page's CSP loads none). DOMPurify returns nodes of an inert document, never a string.
  * Dispatch's hidden markers (HTML comments starting with dispatch:) are removed from every body and comment.
+ *
+ * A modal the fake Slack opened (the reason form: views.open with a click's trigger_id) is shown above the messages
+ * as a form; Submit and Cancel go to POST /sandbox/view, which sends the view_submission Slack would. Clicks are
+ * sent as the user chosen in "Click as": the message's owner, a responder (DISPATCH_RESPONDERS) or a stranger.
  */
 'use strict';
 
@@ -547,6 +551,111 @@ function alarm(a) {
   );
 }
 
+// ---------------------------------------------------------------- Slack forms (modals)
+
+/** What is typed in each form's inputs, by element id: kept when the form is drawn again (an error, a refresh). */
+const drafts = new Map();
+
+/** An input block: its label, the text input (a textarea when multiline), its hint and the error under it. */
+function viewInput(v, b, error) {
+  const e = b.element || {};
+  if (e.type !== 'plain_text_input')
+    return h('p', { class: 'muted' }, 'An input of type ' + e.type + ', which the sandbox does not show.');
+  const id = 'view-' + v.id + '-' + b.block_id;
+  const attrs = {
+    id,
+    'data-testid': 'view-input',
+    'data-block': b.block_id,
+    'data-action-id': e.action_id,
+    placeholder: e.placeholder && e.placeholder.text,
+    maxlength: e.max_length,
+    'aria-invalid': error ? 'true' : undefined,
+  };
+  const field = e.multiline ? h('textarea', attrs) : h('input', { ...attrs, type: 'text' });
+  field.value = drafts.has(id) ? drafts.get(id) : String(e.initial_value || '');
+  return h(
+    'div',
+    { class: 'sl-input' },
+    h('label', { for: id }, textObject(b.label)),
+    field,
+    b.hint ? h('div', { class: 'ctx' }, textObject(b.hint)) : null,
+    error ? h('p', { class: 'field-error', 'data-testid': 'view-error', role: 'alert' }, error) : null,
+  );
+}
+
+/** A modal as Slack shows it: title, blocks, inputs, Cancel and Submit. */
+function slackView(v) {
+  const view = v.view || {};
+  const errors = v.errors || {};
+  return h(
+    'div',
+    { class: 'card modal', 'data-testid': 'slack-view', 'data-view': v.id, role: 'dialog' },
+    h(
+      'div',
+      { class: 'who' },
+      'Slack form open for ' + v.user,
+      h('span', { class: 'muted' }, ' · a modal in Slack'),
+    ),
+    h('div', { class: 'modal-title' }, textObject(view.title)),
+    h(
+      'div',
+      { class: 'slack' },
+      (view.blocks || []).map((b) =>
+        b.type === 'input' ? viewInput(v, b, errors[b.block_id]) : block(b, {}),
+      ),
+    ),
+    v.problem
+      ? h('p', { class: 'field-error', 'data-testid': 'view-error', role: 'alert' }, v.problem)
+      : null,
+    h(
+      'div',
+      { class: 'actions modal-actions' },
+      h(
+        'button',
+        { class: 'btn', 'data-testid': 'view-cancel', 'data-view-cancel': v.id },
+        textObject(view.close) || 'Cancel',
+      ),
+      view.submit
+        ? h(
+            'button',
+            { class: 'btn primary', 'data-testid': 'view-submit', 'data-view-submit': v.id },
+            textObject(view.submit),
+          )
+        : null,
+    ),
+  );
+}
+
+let shownViews = '';
+/** Draws the open forms when they changed, keeping what was typed and where the cursor was. */
+function views(list) {
+  const text = JSON.stringify(list);
+  if (text === shownViews) return;
+  const before = new Set(Array.from(document.querySelectorAll('[data-view]'), (el) => el.dataset.view));
+  const focused = document.activeElement && document.activeElement.id;
+  shownViews = text;
+  const open = new Set(list.map((v) => v.id));
+  for (const id of drafts.keys()) if (!open.has(id.split('-')[1])) drafts.delete(id);
+  document.getElementById('views').replaceChildren(...list.map(slackView));
+  const fresh = list.find((v) => !before.has(v.id));
+  const target = focused && document.getElementById(focused);
+  if (target) target.focus();
+  else if (fresh) {
+    const input = document.querySelector('[data-view="' + CSS.escape(fresh.id) + '"] [data-block]');
+    if (input) input.focus();
+  }
+}
+
+document.addEventListener('input', (e) => {
+  if (e.target.dataset && e.target.dataset.block && e.target.id) drafts.set(e.target.id, e.target.value);
+});
+
+async function sendView(body) {
+  const answer = await post('/sandbox/view', body, 'Form');
+  if (answer && answer.closed)
+    for (const id of drafts.keys()) if (id.split('-')[1] === body.view) drafts.delete(id);
+}
+
 // ---------------------------------------------------------------- talking to the sandbox
 
 const muted = (text) => h('p', { class: 'muted' }, text);
@@ -576,17 +685,39 @@ async function post(url, body, what) {
   const answer = await res.json().catch(() => ({}));
   say(answer.text || outcome(res.status, answer, what));
   refresh();
+  return answer;
 }
+
+/** Whom the next click is sent as: '' for the message's owner (the server knows who that is), else a user ID. */
+const clickAs = () => document.getElementById('click-as').value || undefined;
+const asWhom = () => {
+  const select = document.getElementById('click-as');
+  return select.value ? ' as ' + select.options[select.selectedIndex].textContent : '';
+};
 
 document.addEventListener('click', (e) => {
   const action = e.target.closest && e.target.closest('[data-action]');
   if (action) {
-    const channel = action.dataset.channel;
-    const user = channel.startsWith('D') ? 'U' + channel.slice(1) : channel;
-    const { value, ts } = action.dataset;
-    say('Sending your answer…');
-    post('/sandbox/click', { action_id: action.dataset.action, value, channel, ts, user }, 'Answer');
+    const { value, ts, channel } = action.dataset;
+    say('Sending your answer' + asWhom() + '…');
+    post(
+      '/sandbox/click',
+      { action_id: action.dataset.action, value, channel, ts, user: clickAs() },
+      'Answer',
+    );
   }
+  const submit = e.target.closest && e.target.closest('[data-view-submit]');
+  if (submit) {
+    const form = submit.closest('[data-testid="slack-view"]');
+    const values = {};
+    for (const input of form.querySelectorAll('[data-block]')) {
+      values[input.dataset.block] = { ...values[input.dataset.block], [input.dataset.actionId]: input.value };
+    }
+    say('Sending the form…');
+    sendView({ view: submit.dataset.viewSubmit, action: 'submit', values });
+  }
+  const cancel = e.target.closest && e.target.closest('[data-view-cancel]');
+  if (cancel) sendView({ view: cancel.dataset.viewCancel, action: 'cancel' });
   const example = e.target.closest && e.target.closest('[data-example]');
   if (example) {
     say('Sending ' + example.dataset.label + '…');
@@ -601,18 +732,16 @@ document.addEventListener('click', (e) => {
 document.addEventListener('change', (e) => {
   const select = e.target.closest && e.target.closest('[data-select]');
   if (!select || !select.value) return;
-  const channel = select.dataset.channel;
-  const user = channel.startsWith('D') ? 'U' + channel.slice(1) : channel;
-  say('Sending your choice…');
+  say('Sending your choice' + asWhom() + '…');
   post(
     '/sandbox/click',
     {
       action_id: select.dataset.select,
       block_id: select.dataset.block,
       selected_option: { value: select.value },
-      channel,
+      channel: select.dataset.channel,
       ts: select.dataset.ts,
-      user,
+      user: clickAs(),
     },
     'Snooze',
   );
@@ -646,6 +775,8 @@ async function refresh() {
     'Slack: ' + s.modes.slack + ' · GitHub: ' + s.modes.github + ' · PagerDuty: ' + s.modes.pagerduty;
   document.getElementById('counts').replaceChildren(...counts(s.activity.counts));
   show('timeline', s.activity.alarms.map(alarm), 'Nothing yet: press an example above.');
+  clickAsOptions(s.clickAs);
+  views((s.slack && s.slack.views) || []);
   if (s.slack)
     show(
       'slack',
@@ -675,28 +806,46 @@ async function refresh() {
   else show('events', [], 'Sent to ' + s.eventsEndpoint + ' (AWS_ENDPOINT_URL_EVENTBRIDGE).');
 }
 
-/** The example buttons, labelled with what each example is about. */
+let shownClickAs = '';
+/** "Click as": the message's owner, each responder, and someone else; the choice is kept while the list stays. */
+function clickAsOptions(c) {
+  const text = JSON.stringify(c || {});
+  if (!c || text === shownClickAs) return;
+  shownClickAs = text;
+  const select = document.getElementById('click-as');
+  const chosen = select.value;
+  select.replaceChildren(
+    h('option', { value: '' }, "the DM's owner"),
+    ...(c.responders || []).map((r) => h('option', { value: r }, r + ' (responder)')),
+    h('option', { value: c.stranger }, 'someone else (' + c.stranger + ')'),
+  );
+  select.value = Array.from(select.options).some((o) => o.value === chosen) ? chosen : '';
+  document.getElementById('click-as-note').textContent = (c.responders || []).length
+    ? ''
+    : 'no responders: DISPATCH_RESPONDERS adds them';
+}
+
+/** The example buttons, labelled with what each example is: its alarm type, or the AWS service that sends it. */
 async function examples() {
-  const names = await (await api('/sandbox/examples')).json();
-  const buttons = await Promise.all(
-    names.map(async (name) => {
-      const example = await (await api('/sandbox/examples/' + encodeURIComponent(name))).json();
-      const body = (example && example.body) || {};
-      const title = (body.github && body.github.title) || (body.pagerduty && body.pagerduty.title) || name;
-      return h(
-        'button',
-        {
-          class: 'example',
-          'data-testid': 'example-' + name,
-          'data-example': name,
-          'data-label': title,
-          title: 'examples/' + name + '.json',
-        },
-        h('span', { class: 'badge' }, example.type),
-        ' ',
-        title,
-      );
-    }),
+  const labels = await (await api('/sandbox/example-labels')).json();
+  const buttons = labels.map((l) =>
+    h(
+      'button',
+      {
+        class: 'example',
+        'data-testid': 'example-' + l.name,
+        'data-example': l.name,
+        'data-label': l.title,
+        title: l.about,
+      },
+      h(
+        'span',
+        { class: 'badge', 'data-testid': 'example-kind' },
+        l.kind + (l.becomes ? ' → ' + l.becomes : ''),
+      ),
+      ' ',
+      l.title,
+    ),
   );
   document.getElementById('examples').replaceChildren(...buttons);
 }

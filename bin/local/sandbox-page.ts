@@ -58,7 +58,12 @@ export function sandboxPage(options: { token: string; nonce: string }): string {
     <ol id="timeline" class="timeline" data-testid="timeline"></ol>
   </section>
   <main>
-    <section class="panel"><h2>Slack</h2><div id="slack"></div></section>
+    <section class="panel"><h2>Slack</h2>
+      <div class="click-as"><label for="click-as">Click as</label>
+        <select id="click-as" data-testid="click-as" title="Whom the next click on a button is sent as"><option value="">the DM's owner</option></select>
+        <span id="click-as-note" class="muted"></span></div>
+      <div id="views" data-testid="views"></div>
+      <div id="slack"></div></section>
     <section class="panel"><h2>GitHub issues</h2><div id="github"></div></section>
     <section class="panel"><h2>PagerDuty incidents</h2><div id="pagerduty"></div>
       <h2>EventBridge events</h2><div id="events" data-testid="events"></div>
@@ -129,6 +134,15 @@ const STYLE = `
   .details { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0 8px; margin: 6px 0 0; font-size: 12px; }
   .details dt { color: #666; } .details dd { margin: 0; }
   textarea { width: 100%; min-height: 70px; font-family: monospace; }
+  .click-as { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; margin: 0 0 8px; font-size: 13px; }
+  .click-as select { max-width: 100%; }
+  .modal { border: 2px solid #1264a3; box-shadow: 0 2px 8px #0003; }
+  .modal-title { font-weight: 700; font-size: 16px; margin: 4px 0; }
+  .sl-input { margin: 8px 0; }
+  .sl-input label { display: block; font-weight: 600; margin-bottom: 4px; }
+  .modal textarea, .modal input { width: 100%; font: inherit; }
+  .modal-actions { justify-content: flex-end; }
+  .field-error { color: #b00020; font-size: 12px; margin: 4px 0 0; }
   .muted { color: #888; }
   a { color: #1264a3; }
 `;

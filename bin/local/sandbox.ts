@@ -21,7 +21,7 @@ import { buildTriageDeps } from '../../lambdas/shared/wiring-triage.ts';
 import { createTriageHandler } from '../../lambdas/triage/handler.ts';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.ts';
 import { startFakePagerDuty, type FakePagerDuty } from './fake-pagerduty.ts';
-import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
+import { FAKE_SLACK_STRANGER, startFakeSlack, type FakeSlack } from './fake-slack.ts';
 import type { FakeBehaviour } from './http.ts';
 import { startLedgerStore } from './ledger-store.ts';
 import { Activity } from './activity.ts';
@@ -218,6 +218,7 @@ async function start(options: SandboxOptions, closers: (() => Promise<void>)[]):
     deps = build();
     slack?.messages.splice(0);
     slack?.notices.splice(0);
+    slack?.clearViews();
     github?.issues.splice(0);
     pagerduty?.incidents.splice(0);
     jobs.deadLetters.splice(0);
@@ -235,7 +236,9 @@ async function start(options: SandboxOptions, closers: (() => Promise<void>)[]):
     state: () => ({
       modes,
       defaultChannel: parsed.DISPATCH_SLACK_DEFAULT_CHANNEL,
-      slack: slack ? { messages: slack.messages, notices: slack.notices } : undefined,
+      // Whom the page's clicks may be sent as: the message's owner (by default), a responder, or a stranger.
+      clickAs: { responders: parsed.DISPATCH_RESPONDERS, stranger: FAKE_SLACK_STRANGER },
+      slack: slack ? { messages: slack.messages, notices: slack.notices, views: slack.views } : undefined,
       github: github ? { issues: github.issues } : undefined,
       pagerduty: pagerduty ? { incidents: pagerduty.incidents } : undefined,
       deadLetters: jobs.deadLetters.map((d) => ({
@@ -250,6 +253,8 @@ async function start(options: SandboxOptions, closers: (() => Promise<void>)[]):
     activity,
     reset,
     responseUrlBase: slack ? `${slack.url}/response` : undefined,
+    slack,
+    native: { sources: parsed.DISPATCH_SOURCES, people: parsed.DISPATCH_PEOPLE },
   });
 
   return {

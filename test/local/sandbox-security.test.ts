@@ -205,8 +205,10 @@ describe('the per-start token (issue 12)', () => {
   it.each([
     ['GET', '/sandbox/state'],
     ['GET', '/sandbox/examples'],
+    ['GET', '/sandbox/example-labels'],
     ['POST', '/sandbox/examples/high-priority'],
     ['POST', '/sandbox/click'],
+    ['POST', '/sandbox/view'],
   ])('refuses %s %s without the token, or with a wrong one, with 403', async (method, path) => {
     // Prepare
     const before = delivered();
