@@ -15,6 +15,14 @@ import { ACTION_NO, ACTION_YES } from '../../lambdas/core/render/slack.ts';
 import { fakeDeps } from '../fakes/route-deps.ts';
 import { crashing } from '../helpers/crashing.ts';
 
+const selfServiceInput = {
+  type: 'self-service',
+  users: [{ slackId: 'U1', github: 'alice' }],
+  body: {
+    github: { title: '2FA disabled' },
+    slack: { message: 'Your 2FA was disabled', prompt: 'Was this you?', actions: { yes: 'Yes', no: 'No' } },
+  },
+};
 const selfService = parseAlarm({
   type: 'self-service',
   users: [{ slackId: 'U1', github: 'alice' }],
@@ -205,6 +213,27 @@ describe('crash points of the triage', () => {
         expect(new Set(deps.pager.pages.map((p) => p.dedupKey)).size).toBe(answer === 'no' ? 1 : 0);
         expect(issue.state).toBe(answer === 'yes' ? 'closed' : 'open');
         expect([...deps.ledger.alarms.values()][0]!.carriedOut).toBe(true);
+        // Every event out, each under its one stable eventId; a crash after PutEvents and before the ledger recorded
+        // it may send it once more, with the same eventId for the consumer to drop.
+        const ids = deps.events.published.map((e) => e.detail.eventId.replace(/^.*#/, ''));
+        expect([...new Set(ids)].sort()).toEqual(answer === 'no' ? ['answered', 'escalated'] : ['answered']);
+        for (const id of new Set(ids)) expect(ids.filter((i) => i === id).length).toBeLessThanOrEqual(2);
+      },
+      async (deps) => void (await promptOf(deps)),
+    );
+  });
+
+  it('a resolve: the issue closed with one comment, one PagerDuty resolve per key, one "Alarm Resolved"', async () => {
+    const resolved = parseAlarm({ ...selfServiceInput, status: 'resolved' });
+    await everyCrashPoint(
+      (deps) => route(deps, resolved, { messageId: 'r1' }),
+      (deps) => {
+        const issue = deps.tracker.issues[0]!;
+        expect(issue.state).toBe('closed');
+        expect(issue.comments.filter((c) => c.includes('Resolved at the source'))).toHaveLength(1);
+        const ids = deps.events.of('Alarm Resolved').map((e) => e.detail.eventId);
+        expect(new Set(ids).size).toBe(1);
+        expect(ids.length).toBeLessThanOrEqual(2);
       },
       async (deps) => void (await promptOf(deps)),
     );

@@ -259,6 +259,41 @@ describe('incoming handler', () => {
   });
 });
 
+describe('resolve at the source (issue 15)', () => {
+  it('resolves the PagerDuty incident with the same dedup key and publishes "Alarm Resolved", once', async () => {
+    // Prepare
+    const { handler } = await makeHandler();
+    ssmOnce();
+    const firing = JSON.parse(originalExamples['high-priority']!) as Record<string, unknown>;
+    let dedupKey = '';
+    nock('https://events.pagerduty.com')
+      .post('/v2/enqueue', (b) => b.event_action === 'trigger' && Boolean((dedupKey = b.dedup_key)))
+      .reply(202, { status: 'success' });
+    await handler(snsEvent(JSON.stringify(firing), 'm-fire'));
+    const resolve = nock('https://events.pagerduty.com')
+      .post('/v2/enqueue', (b) => b.event_action === 'resolve' && b.dedup_key === dedupKey)
+      .reply(202, { status: 'success' });
+    const published = nock('https://events.us-east-1.amazonaws.com', {
+      reqheaders: { 'x-amz-target': 'AWSEvents.PutEvents' },
+    })
+      .post('/', (b) => {
+        const entry = b.Entries[0];
+        return (
+          entry.Source === 'dispatch' &&
+          entry.DetailType === 'Alarm Resolved' &&
+          JSON.parse(entry.Detail).pagerDutyDedupKey === dedupKey
+        );
+      })
+      .reply(200, { FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
+    // Act
+    await handler(snsEvent(JSON.stringify({ ...firing, status: 'resolved' }), 'm-resolve'));
+    const again = await handler(snsEvent(JSON.stringify({ ...firing, status: 'resolved' }), 'm-again'));
+    // Assess
+    expect(resolve.isDone() && published.isDone()).toBe(true);
+    expect(again.reports[0]!.deliveries[0]!.suppressed).toBe('already resolved at the source');
+  });
+});
+
 describe('producers (issue 12)', () => {
   const IDP = 'arn:aws:sns:us-east-1:123456789012:dispatch-test-producer-idp';
   const producers = JSON.stringify({ idp: { types: ['high-priority'], topicArn: IDP } });
