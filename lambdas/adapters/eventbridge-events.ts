@@ -42,7 +42,7 @@ export interface EventBridgeEventsOptions {
   busName?: string | undefined;
 }
 
-// VendorError names the AWS service it called; EventBridge is not yet among the names lambdas/core/errors.ts lists.
+// VendorError names the service it called.
 const VENDOR: VendorError['vendor'] = 'eventbridge';
 
 /** The UTF-8 size EventBridge charges an entry against MAX_ENTRY_BYTES. */

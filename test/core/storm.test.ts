@@ -175,3 +175,24 @@ describe('nag storm window (issue 13 item 4: a re-sent nag was silent)', () => {
     expect(storm({ nagWindowSeconds: 300 }).nagWindowSeconds).toBe(300);
   });
 });
+
+describe('a nag repeat is delivered, not suppressed', () => {
+  it('reports a repeated nag that sent its DM as delivered while its issue is open', async () => {
+    // Prepare
+    const { fakeDeps } = await import('../fakes/route-deps.ts');
+    const { route } = await import('../../lambdas/core/route.ts');
+    const { parseAlarm } = await import('../../lambdas/core/parse-alarm.ts');
+    const deps = fakeDeps();
+    const nag = parseAlarm({
+      type: 'nag',
+      users: [{ slackId: 'U1' }],
+      body: { github: { title: 'Laptop not encrypted' }, slack: { message: 'Please enable FileVault' } },
+    });
+    await route(deps, nag, { messageId: 'm1' });
+    // Act
+    const repeat = await route(deps, nag, { messageId: 'm2' });
+    // Assess
+    expect(deps.chat.postsTo('U1')).toHaveLength(2);
+    expect(repeat.deliveries[0]!.suppressed).toBeUndefined();
+  });
+});

@@ -27,7 +27,15 @@ export async function routeNag(
   // `retrigger: false` after the issue was closed means: keep nagging, but open no new issue.
   const occ = await occurrenceFor(deps, key, ctx.messageId, alarm.retrigger, { snoozable: true });
   if (occ.snoozed) return heldDelivery(key, { ...occ, snoozed: occ.snoozed });
-  const delivery: Delivery = { key, occurrence: occ.record.occurrence, dms: [], suppressed: occ.suppressed };
+  // A nag DMs even while its issue is open (that is not a suppression); only a redelivery of an occurrence that is
+  // over (a later one started, or it was resolved at the source) has nothing left to do.
+  const delivery: Delivery = {
+    key,
+    occurrence: occ.record.occurrence,
+    dms: [],
+    suppressed: occ.stop && occ.redelivery ? occ.suppressed : undefined,
+  };
+  if (occ.stop && occ.redelivery) return delivery;
 
   const o = `o${occ.record.occurrence}`;
   const marker = `${key}#${o}`;
