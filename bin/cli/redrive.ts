@@ -2,7 +2,8 @@
  * `dispatch redrive --queue URL --topic ARN`: moves dead-lettered alarms back to the topic they came from (a named
  * producer's own topic keeps its producer; `--topic` when the record does not say), one report line each.
  * A message is deleted only after its alarm was republished; one that is still invalid stays, with the reason.
- * Understands both shapes in the queue: Lambda failure records (with the error) and SNS delivery failures.
+ * Understands both shapes in the queue: failure records (with the error), whether Lambda sent them after its retries
+ * or the incoming function sent them at once for a rejected alarm (`RejectedByDispatch`), and SNS delivery failures.
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
@@ -30,6 +31,8 @@ export function unwrapDeadLetter(body: string): {
   reason?: string | undefined;
   /** The topic the alarm arrived on, when the record says. */
   topicArn?: string | undefined;
+  /** The record keeps only the first part of the alarm (it did not fit beside its reason in one SQS message). */
+  truncated?: { alarmBytes: number; keptBytes: number } | undefined;
 } {
   let parsed: unknown;
   try {
@@ -41,6 +44,7 @@ export function unwrapDeadLetter(body: string): {
     requestPayload?: { Records?: { Sns?: { Message?: string; TopicArn?: string } }[] };
     responsePayload?: { errorMessage?: string; errorType?: string };
     requestContext?: { condition?: string };
+    truncated?: { alarmBytes?: unknown; keptBytes?: unknown };
     Type?: string;
     Message?: string;
     TopicArn?: string;
@@ -48,7 +52,12 @@ export function unwrapDeadLetter(body: string): {
   const sns = record.requestPayload?.Records?.[0]?.Sns;
   if (typeof sns?.Message === 'string') {
     const reason = record.responsePayload?.errorMessage ?? record.requestContext?.condition;
-    return { alarm: sns.Message, reason, ...topic(sns.TopicArn) };
+    const cut = record.truncated;
+    const truncated =
+      cut && typeof cut === 'object'
+        ? { alarmBytes: Number(cut.alarmBytes), keptBytes: Number(cut.keptBytes) }
+        : undefined;
+    return { alarm: sns.Message, reason, ...topic(sns.TopicArn), ...(truncated ? { truncated } : {}) };
   }
   if (record.Type === 'Notification' && typeof record.Message === 'string') {
     return {
@@ -117,11 +126,19 @@ export async function redrive(argv: string[], io: CliIo): Promise<number> {
       if (messages.length === 0) break;
       for (const message of messages) {
         seen++;
-        const { alarm, reason, topicArn } = unwrapDeadLetter(message.Body ?? '');
+        const { alarm, reason, topicArn, truncated } = unwrapDeadLetter(message.Body ?? '');
         const target = topicArn ?? topic;
         const to = target === topic ? '' : ` to ${target}`;
         const label = `[${seen}] ${message.MessageId}`;
         const why = reason ? ` (failed with: ${reason})` : '';
+        if (truncated) {
+          // Never republish part of an alarm, even one that happens to parse.
+          kept++;
+          io.out(
+            `${label}: kept, the record holds only part of the alarm (${truncated.keptBytes} of ${truncated.alarmBytes} bytes)${why}`,
+          );
+          continue;
+        }
         try {
           // An alarm, or a native AWS event the incoming function translates.
           parseMessage(alarm);

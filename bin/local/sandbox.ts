@@ -102,6 +102,8 @@ async function start(options: SandboxOptions, closers: (() => Promise<void>)[]):
     DISPATCH_SLACK_DEFAULT_CHANNEL: 'C0SECURITY',
     ...pick(source, /^DISPATCH_/),
     DISPATCH_SSM_PREFIX: undefined,
+    // Without a dead-letter queue the handler throws a rejected alarm, and POST /alarms answers 400 with its problems.
+    DISPATCH_DEAD_LETTER_QUEUE_URL: undefined,
   };
   // Named producers as in cdk.json; each gets a made-up topic, which POST /alarms?producer=NAME arrives on.
   const producerTopics = localProducerTopics(source.DISPATCH_PRODUCERS);

@@ -72,7 +72,7 @@ export class ConfigError extends DispatchError {
 export class VendorError extends DispatchError {
   override name = 'VendorError';
   readonly vendor:
-    'slack' | 'github' | 'pagerduty' | 'ssm' | 'dynamodb' | 'lambda' | 'scheduler' | 'eventbridge';
+    'slack' | 'github' | 'pagerduty' | 'ssm' | 'dynamodb' | 'lambda' | 'scheduler' | 'eventbridge' | 'sqs';
   readonly status: number | undefined;
   /** How long the vendor asked us to wait (Retry-After), when it did. */
   readonly retryAfterMs: number | undefined;

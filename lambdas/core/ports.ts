@@ -141,6 +141,17 @@ export interface Events {
   publish(event: DispatchEvent): Promise<void>;
 }
 
+// ---------------------------------------------------------------- dead letters
+
+/**
+ * The alarm path's dead-letter queue, written by the incoming function itself for an alarm no retry can help (an
+ * invalid one, a delivery a vendor refused for good): it goes there at once, not after Lambda's retries.
+ */
+export interface DeadLetters {
+  /** Sends one message (a JSON text within the queue's size limit); resolves with its ID. Throws if not taken. */
+  send(body: string): Promise<string | undefined>;
+}
+
 // ---------------------------------------------------------------- ledger
 
 export type StepClaim =

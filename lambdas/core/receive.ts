@@ -1,6 +1,7 @@
 /**
  * One SNS message in: validate, route, log and count the outcome. Throws when the alarm is invalid or a delivery
- * failed, so Lambda retries it and then moves it to the dead-letter queue with the error as its reason.
+ * failed. The incoming handler sends an error no retry can help (`retryable: false`) to the dead-letter queue at once;
+ * anything else Lambda retries, then dead-letters with the error as its reason.
  */
 import { summariseDeliveries } from './delivery-summary.ts';
 import { AlarmValidationError } from './errors.ts';
@@ -8,6 +9,7 @@ import type { Alarm } from './message.ts';
 import type { Log } from './ports.ts';
 import { checkProducerType, producerForTopic } from './producers/producers.ts';
 import { route, type RouteDeps, type RouteReport } from './route.ts';
+import { isRetryable } from './steps.ts';
 import { nativeReport, noteNative, parseMessage, type ParsedMessage } from './sources/translate.ts';
 
 export interface InboundMessage {
@@ -78,9 +80,12 @@ async function deliver(
       deps.metrics.count('alarms', { type: alarm.type, outcome: 'rejected' });
       throw rejected;
     }
-    scoped.log.error('alarm not delivered yet: Lambda retries it, then dead-letters it with this reason', {
-      error,
-    });
+    scoped.log.error(
+      isRetryable(error)
+        ? 'alarm not delivered yet: Lambda retries it, then dead-letters it with this reason'
+        : 'alarm not delivered, and a retry cannot help: it is dead-lettered with this reason',
+      { error },
+    );
     deps.metrics.count('alarms', { type: alarm.type, outcome: 'failed' });
     throw error;
   }

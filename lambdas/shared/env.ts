@@ -165,6 +165,16 @@ export const EnvSchema = z
     DISPATCH_STORM_NAG_WINDOW_SECONDS: int(0, ROUTER_DEFAULTS.nagWindowMs / 1000),
     DISPATCH_USER_DM_CAP: int(0, ROUTER_DEFAULTS.userDmCap),
     DISPATCH_USER_DM_WINDOW_SECONDS: int(1, ROUTER_DEFAULTS.userDmWindowMs / 1000),
+    /**
+     * The alarm path's dead-letter queue (set by the stack). With it, the incoming function sends an alarm no retry can
+     * help there itself, at once; unset (the local runner), it throws as for any failure, so Lambda retries it.
+     */
+    DISPATCH_DEAD_LETTER_QUEUE_URL: z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be the URL of the SQS dead-letter queue, e.g. the stack output DeadLetterQueueUrl',
+      })
+      .optional(),
     /** EventBridge Scheduler group, role and target for prompt deadlines (set by the stack). */
     DISPATCH_SCHEDULE_GROUP: z.string().min(1).optional(),
     DISPATCH_SCHEDULER_ROLE_ARN: z.string().startsWith('arn:').optional(),

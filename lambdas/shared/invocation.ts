@@ -1,8 +1,10 @@
-/** What the handlers use of Lambda's context: how much time is left. */
+/** What the handlers use of Lambda's context: how much time is left, and who and which invocation this is. */
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
   /** This function's ARN (with a qualifier when invoked through one). */
   invokedFunctionArn?: string;
+  /** This invocation's ID (in a dead-letter record's `requestContext.requestId`). */
+  awsRequestId?: string;
 }
 
 /** Stop retrying this long before Lambda would cut the invocation off. */

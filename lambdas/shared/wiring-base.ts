@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoLedger } from '../adapters/dynamodb-ledger.ts';
 import { EnvSecrets, SsmSecrets, type Secrets } from '../adapters/ssm-secrets.ts';
-import type { Clock, Events, Jobs, Log, Timers } from '../core/ports.ts';
+import type { Clock, DeadLetters, Events, Jobs, Log, Timers } from '../core/ports.ts';
 import { NoTimers, SchedulerTimers } from '../adapters/scheduler-timers.ts';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LOCAL_SECRET_ENV, SECRET, pagerdutySecrets, parseEnv, routerConfig, type Env } from './env.ts';
@@ -20,6 +20,8 @@ export interface Platform {
   timers?: Timers;
   /** Where events go instead of EventBridge (the local runner's built-in bus, tests). */
   events?: Events;
+  /** Where the incoming function sends rejected alarms instead of DISPATCH_DEAD_LETTER_QUEUE_URL's queue (tests). */
+  deadLetters?: DeadLetters;
   /** Environment the local secrets are read from (process.env by default). */
   source?: Record<string, string | undefined>;
   /** Where log and metric lines go (stdout by default). */

@@ -1,5 +1,6 @@
 /** The one place the vendor clients are built: env -> adapters -> the `deps` objects the use cases take. */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeEvents } from '../adapters/eventbridge-events.ts';
 import { GitHubAppToken } from '../adapters/github-app-token.ts';
 import { NoTimers } from '../adapters/scheduler-timers.ts';
@@ -7,8 +8,9 @@ import { GitHubIssues } from '../adapters/github-issues.ts';
 import { EventsPager, RestPager } from '../adapters/pagerduty-pager.ts';
 import { headerToken, optionalHeaderToken } from '../adapters/secret-values.ts';
 import { SlackChat } from '../adapters/slack-chat.ts';
+import { SqsDeadLetters } from '../adapters/sqs-dead-letters.ts';
 import type { Secrets } from '../adapters/ssm-secrets.ts';
-import type { Chat, Clock, Events, IssueTracker, Pager } from '../core/ports.ts';
+import type { Chat, Clock, DeadLetters, Events, IssueTracker, Pager } from '../core/ports.ts';
 import type { RouteDeps } from '../core/route.ts';
 import type { TriageWorkDeps } from '../core/triage-work.ts';
 import { SECRET, type Env } from './env.ts';
@@ -94,7 +96,20 @@ function buildEvents(env: Env, platform: Platform): Events {
   );
 }
 
-export function buildRouteDeps(env: Env, platform: Platform = {}): RouteDeps & { events: Events } {
+/**
+ * The alarm path's dead-letter queue, when the stack named it (DISPATCH_DEAD_LETTER_QUEUE_URL). The local runner names
+ * none: there a rejected alarm is thrown, and the runner answers 400 with its problems.
+ */
+function buildDeadLetters(env: Env, platform: Platform): DeadLetters | undefined {
+  if (platform.deadLetters) return platform.deadLetters;
+  const url = env.DISPATCH_DEAD_LETTER_QUEUE_URL;
+  return url ? new SqsDeadLetters(new SQSClient(AWS_CLIENT_OPTIONS), url) : undefined;
+}
+
+export function buildRouteDeps(
+  env: Env,
+  platform: Platform = {},
+): RouteDeps & { events: Events; deadLetters?: DeadLetters | undefined } {
   const base = basics(env, platform, 'dispatch-incoming');
   const secrets = buildSecrets(env, FUNCTION_SECRETS.incoming(env), platform);
   const timers = buildTimers(env, platform, base.log);
@@ -106,6 +121,7 @@ export function buildRouteDeps(env: Env, platform: Platform = {}): RouteDeps & {
     metrics: emfMetrics('Dispatch', platform.write),
     timers,
     events: buildEvents(env, platform),
+    deadLetters: buildDeadLetters(env, platform),
     ...buildVendors(env, secrets, base.clock),
   };
 }

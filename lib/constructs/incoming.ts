@@ -1,7 +1,7 @@
 /**
  * The alarm path: an encrypted SNS topic, the incoming function subscribed to it, and one encrypted dead-letter
- * queue for both SNS delivery failures and invocations that still fail after Lambda's retries (the record keeps
- * the error message: the reason).
+ * queue for SNS delivery failures, for invocations that still fail after Lambda's retries (the record keeps the
+ * error message: the reason), and for alarms the function rejects, which it sends there itself at once.
  */
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -72,6 +72,8 @@ export class Incoming extends Construct {
       description: 'Routes alarms from SNS to Slack, GitHub and PagerDuty',
       environment: {
         ...props.environment,
+        // A rejected alarm goes here at once, in the shape of Lambda's failure record (lambdas/incoming/dead-letter.ts).
+        DISPATCH_DEAD_LETTER_QUEUE_URL: this.dlq.queueUrl,
         ...(Object.keys(producers).length
           ? { DISPATCH_PRODUCERS: Stack.of(this).toJsonString(producers) }
           : {}),
@@ -85,6 +87,9 @@ export class Incoming extends Construct {
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(this.dlq),
     });
+    // The function's own SendMessage for rejected alarms, with the key's data-key actions (the same statement the
+    // destination adds for Lambda, which sends failure records with the function's role).
+    this.dlq.grantSendMessages(this.fn.fn);
     this.fn.acknowledgeDeadLetterEncryption();
     for (const topic of [this.topic, ...Object.values(this.producerTopics)]) {
       topic.addSubscription(new subs.LambdaSubscription(this.fn.fn, { deadLetterQueue: this.dlq }));

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../bin/dispatch.ts';
 import { unwrapDeadLetter } from '../../bin/cli/redrive.ts';
+import { AlarmValidationError } from '../../lambdas/core/errors.ts';
+import { rejectionRecord } from '../../lambdas/incoming/dead-letter.ts';
 import { SCOPELESS_METHODS, SLACK_OPTIONAL_SCOPES, SLACK_SCOPES } from '../../bin/cli/slack-scopes.ts';
 import { originalExamples } from '../fixtures/alarms/original-readme.ts';
 import { fakeIo } from '../helpers/cli-io.ts';
@@ -96,6 +98,66 @@ describe('dispatch redrive', () => {
       reason: 'SNS could not deliver it to the function',
     });
     expect(unwrapDeadLetter('{"type":"nag"}')).toEqual({ alarm: '{"type":"nag"}' });
+  });
+
+  it('unwraps the record the incoming function sends at once for a rejected alarm', () => {
+    // Prepare
+    const { body } = rejectionRecord({
+      record: { EventSource: 'aws:sns', Sns: { MessageId: 'm', TopicArn: TOPIC, Message: '{"type":"nag"}' } },
+      error: new AlarmValidationError([{ path: 'body', message: 'required for nag' }]),
+      at: Date.parse('2026-11-23T09:00:00Z'),
+    });
+    // Act / Assess
+    expect(JSON.parse(body).requestContext.condition).toBe('RejectedByDispatch');
+    expect(unwrapDeadLetter(body)).toEqual({
+      alarm: '{"type":"nag"}',
+      reason: 'alarm rejected: body: required for nag',
+      topicArn: TOPIC,
+    });
+  });
+
+  it('keeps a rejected alarm that is still invalid, and one whose record holds only part of it', async () => {
+    // Prepare: the second alarm is valid, but its record was cut to fit the queue's message size
+    const rejected = (alarm: string, limit?: number) =>
+      rejectionRecord(
+        {
+          record: { Sns: { MessageId: 'm', TopicArn: TOPIC, Message: alarm } },
+          error: new AlarmValidationError([{ path: 'type', message: 'unknown type "bogus"' }]),
+          at: Date.parse('2026-11-23T09:00:00Z'),
+        },
+        limit,
+      ).body;
+    const nag = JSON.parse(originalExamples.nag!) as { body: { github: { body: string } } };
+    nag.body.github.body = 'details '.repeat(100);
+    const valid = JSON.stringify(nag);
+    const whole = rejected(valid);
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({
+        Messages: [
+          { MessageId: 'q1', ReceiptHandle: 'r1', Body: rejected('{"type":"bogus"}') },
+          {
+            MessageId: 'q2',
+            ReceiptHandle: 'r2',
+            Body: rejected(valid, Buffer.byteLength(whole) - 10),
+          },
+        ],
+      })
+      .resolves({ Messages: [] });
+    const { io, stdout } = fakeIo();
+    // Act
+    const code = await main(['redrive', '--queue', QUEUE, '--topic', TOPIC], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+    expect(stdout).toEqual([
+      expect.stringMatching(/^\[1\] q1: kept, still invalid: alarm rejected: type: unknown type "bogus"/),
+      expect.stringMatching(
+        /^\[2\] q2: kept, the record holds only part of the alarm \(\d+ of \d+ bytes\) \(failed with: alarm rejected: type: unknown type "bogus" \[the record keeps the first/,
+      ),
+      '2 seen, 0 republished, 2 kept in the queue.',
+    ]);
   });
 
   it('republishes each alarm, deletes it only after publishing, and keeps the invalid ones', async () => {

@@ -3,6 +3,7 @@
  * GitHub, PagerDuty and SSM answered at the wire by nock. Each test asserts the exact requests made.
  */
 import nock from 'nock';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../lambdas/incoming/handler.ts';
 import { parseEnv } from '../../lambdas/shared/env.ts';
@@ -256,6 +257,146 @@ describe('incoming handler', () => {
     const { handler } = await makeHandler();
     // Act / Assess
     await expect(handler({ Records: [{ body: '{}' }] })).rejects.toMatchObject({ code: 'EVENT_INVALID' });
+  });
+});
+
+describe('an alarm no retry can help goes to the dead-letter queue at once', () => {
+  const QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/dispatch-test-DeadLetters';
+  const FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:dispatch-test-incoming';
+  const context = {
+    getRemainingTimeInMillis: () => 60_000,
+    invokedFunctionArn: FUNCTION,
+    awsRequestId: 'c0ffee00-0000-4000-8000-000000000001',
+  };
+  const BAD =
+    '{"type":"self-service","users":[{"slackId":"U1"}],"body":{"github":{"title":"t"},"slack":{"message":"m","prompt":"p","actions":{"yes":"y"}}}}';
+
+  /** SQS at the wire (JSON protocol): each SendMessage's body is kept; the answer carries the MD5 the SDK checks. */
+  function sqs(status = 200) {
+    const sent: string[] = [];
+    nock('https://sqs.us-east-1.amazonaws.com', {
+      reqheaders: { 'x-amz-target': 'AmazonSQS.SendMessage' },
+    })
+      .post('/', (b) => b.QueueUrl === QUEUE)
+      .reply((_uri, body) => {
+        const request = (typeof body === 'string' ? JSON.parse(body) : body) as { MessageBody: string };
+        const message = request.MessageBody;
+        sent.push(message);
+        return status === 200
+          ? [200, { MessageId: 'dl-1', MD5OfMessageBody: createHash('md5').update(message).digest('hex') }]
+          : [status, { __type: 'com.amazonaws.sqs#KmsAccessDenied', message: 'not allowed to use the key' }];
+      });
+    return { sent };
+  }
+
+  it('sends an invalid alarm with its reason in the shape of a Lambda failure record, and succeeds', async () => {
+    // Prepare
+    const { handler, lines } = await makeHandler({ DISPATCH_DEAD_LETTER_QUEUE_URL: QUEUE });
+    const queue = sqs();
+    // Act
+    const result = await handler(snsEvent(BAD, 'm-bad'), context);
+    // Assess
+    expect(queue.sent).toHaveLength(1);
+    expect(JSON.parse(queue.sent[0]!)).toEqual({
+      version: '1.0',
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      requestContext: {
+        requestId: context.awsRequestId,
+        functionArn: FUNCTION,
+        condition: 'RejectedByDispatch',
+      },
+      requestPayload: {
+        Records: [
+          {
+            EventSource: 'aws:sns',
+            EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:dispatch-test-alarms:abc',
+            Sns: {
+              Type: 'Notification',
+              MessageId: 'm-bad',
+              TopicArn: 'arn:aws:sns:us-east-1:123456789012:dispatch-test-alarms',
+              Subject: 'test',
+              Timestamp: '2026-11-23T09:00:00.000Z',
+              Message: BAD,
+            },
+          },
+        ],
+      },
+      responsePayload: {
+        errorType: 'AlarmValidationError',
+        errorMessage: 'alarm rejected: body.slack.actions.no: required for self-service',
+      },
+    });
+    expect(result).toEqual({
+      reports: [],
+      deadLettered: [
+        {
+          messageId: 'm-bad',
+          deadLetterId: 'dl-1',
+          reason: 'alarm rejected: body.slack.actions.no: required for self-service',
+        },
+      ],
+    });
+    // Logged with its reason and counted once: there is no retry to do it again.
+    expect(lines.filter((l) => l.includes('body.slack.actions.no'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('"outcome":"rejected"'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('sent to the dead-letter queue at once'))).toHaveLength(1);
+  });
+
+  it('sends a delivery a vendor refused for good after the DM went out, naming the vendor', async () => {
+    // Prepare
+    const { handler } = await makeHandler({ DISPATCH_DEAD_LETTER_QUEUE_URL: QUEUE });
+    ssmOnce();
+    nock('https://api.github.com').post('/repos/acme/missing/issues').reply(404, { message: 'Not Found' });
+    nock('https://slack.com')
+      .post('/api/chat.postMessage')
+      .reply(200, { ok: true, channel: 'D1', ts: '1.1' });
+    const queue = sqs();
+    const alarm = JSON.parse(originalExamples['self-service']!);
+    alarm.githubRepo = 'missing';
+    // Act
+    const result = await handler(snsEvent(JSON.stringify(alarm), 'm-missing'), context);
+    // Assess
+    const record = JSON.parse(queue.sent[0]!);
+    expect(record.requestContext.condition).toBe('RejectedByDispatch');
+    expect(record.responsePayload).toMatchObject({
+      errorType: 'VendorError',
+      errorMessage: expect.stringMatching(/github: create issue answered HTTP 404/),
+    });
+    expect(result.deadLettered?.[0]?.messageId).toBe('m-missing');
+  });
+
+  it('still throws a transient failure, so Lambda retries it, and sends nothing itself', async () => {
+    // Prepare
+    const { handler } = await makeHandler({ DISPATCH_DEAD_LETTER_QUEUE_URL: QUEUE });
+    ssmOnce();
+    nock('https://events.pagerduty.com').post('/v2/enqueue').times(3).reply(503, 'unavailable');
+    let sends = 0;
+    nock('https://sqs.us-east-1.amazonaws.com')
+      .post('/')
+      .optionally()
+      .reply(() => [500, String(++sends)]);
+    // Act / Assess
+    await expect(
+      handler(snsEvent(originalExamples['high-priority']!), {
+        ...context,
+        getRemainingTimeInMillis: () => 4_000,
+      }),
+    ).rejects.toThrow(/pagerduty: trigger event answered HTTP 503/);
+    expect(sends).toBe(0);
+  });
+
+  it('throws the original error when the queue does not take the record, so Lambda dead-letters it', async () => {
+    // Prepare
+    const { handler, lines } = await makeHandler({ DISPATCH_DEAD_LETTER_QUEUE_URL: QUEUE });
+    const queue = sqs(400);
+    // Act / Assess
+    await expect(handler(snsEvent(BAD, 'm-bad'), context)).rejects.toThrow(
+      'alarm rejected: body.slack.actions.no: required for self-service',
+    );
+    expect(queue.sent).toHaveLength(1);
+    expect(lines.find((l) => l.includes('not sent to the dead-letter queue: failing instead'))).toContain(
+      'KmsAccessDenied',
+    );
   });
 });
 

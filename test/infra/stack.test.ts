@@ -72,6 +72,33 @@ describe('the alarm path', () => {
     });
   });
 
+  it('tells the incoming function, and only it, its dead-letter queue, and lets it send there and encrypt', () => {
+    // Prepare
+    const variables = (fn: string) =>
+      (functionByDescription(example, fn).props.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+    // Assess: rejected alarms go there at once, without Lambda's retries
+    expect(variables(INCOMING).DISPATCH_DEAD_LETTER_QUEUE_URL).toEqual({
+      Ref: Object.keys(example.findResources('AWS::SQS::Queue')).find((id) =>
+        id.startsWith('IncomingDeadLetters'),
+      ),
+    });
+    for (const fn of [TRIAGE, WORKER])
+      expect(variables(fn)).not.toHaveProperty('DISPATCH_DEAD_LETTER_QUEUE_URL');
+    expect(policyOf(example, INCOMING)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: expect.arrayContaining(['sqs:SendMessage']),
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^IncomingDeadLetters/), 'Arn'] },
+        }),
+        expect.objectContaining({
+          Action: expect.arrayContaining(['kms:GenerateDataKey*', 'kms:Decrypt']),
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^IncomingKey/), 'Arn'] },
+        }),
+      ]),
+    );
+  });
+
   it('keeps dead letters encrypted for 14 days', () => {
     example.hasResourceProperties('AWS::SQS::Queue', {
       KmsMasterKeyId: Match.anyValue(),
