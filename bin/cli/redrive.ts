@@ -31,6 +31,8 @@ export function unwrapDeadLetter(body: string): {
   reason?: string | undefined;
   /** The topic the alarm arrived on, when the record says. */
   topicArn?: string | undefined;
+  /** The SNS message ID it arrived as, when the record says. */
+  messageId?: string | undefined;
   /** The record keeps only the first part of the alarm (it did not fit beside its reason in one SQS message). */
   truncated?: { alarmBytes: number; keptBytes: number } | undefined;
 } {
@@ -41,13 +43,14 @@ export function unwrapDeadLetter(body: string): {
     return { alarm: body };
   }
   const record = parsed as {
-    requestPayload?: { Records?: { Sns?: { Message?: string; TopicArn?: string } }[] };
+    requestPayload?: { Records?: { Sns?: { Message?: string; TopicArn?: string; MessageId?: string } }[] };
     responsePayload?: { errorMessage?: string; errorType?: string };
     requestContext?: { condition?: string };
     truncated?: { alarmBytes?: unknown; keptBytes?: unknown };
     Type?: string;
     Message?: string;
     TopicArn?: string;
+    MessageId?: string;
   };
   const sns = record.requestPayload?.Records?.[0]?.Sns;
   if (typeof sns?.Message === 'string') {
@@ -57,16 +60,27 @@ export function unwrapDeadLetter(body: string): {
       cut && typeof cut === 'object'
         ? { alarmBytes: Number(cut.alarmBytes), keptBytes: Number(cut.keptBytes) }
         : undefined;
-    return { alarm: sns.Message, reason, ...topic(sns.TopicArn), ...(truncated ? { truncated } : {}) };
+    return {
+      alarm: sns.Message,
+      reason,
+      ...topic(sns.TopicArn),
+      ...id(sns.MessageId),
+      ...(truncated ? { truncated } : {}),
+    };
   }
   if (record.Type === 'Notification' && typeof record.Message === 'string') {
     return {
       alarm: record.Message,
       reason: 'SNS could not deliver it to the function',
       ...topic(record.TopicArn),
+      ...id(record.MessageId),
     };
   }
   return { alarm: body };
+}
+
+function id(messageId: unknown): { messageId?: string } {
+  return typeof messageId === 'string' && messageId ? { messageId } : {};
 }
 
 function topic(arn: unknown): { topicArn?: string } {
@@ -112,6 +126,11 @@ export async function redrive(argv: string[], io: CliIo): Promise<number> {
   let seen = 0;
   let moved = 0;
   let kept = 0;
+  /**
+   * SNS message IDs this run republished as. An alarm that fails for good again (still invalid for its producer, a
+   * repository still missing) is dead-lettered again within a second, as that message: it is kept, not sent round again.
+   */
+  const republished = new Set<string>();
   try {
     while (seen < max) {
       const batch = await sqs.send(
@@ -126,11 +145,16 @@ export async function redrive(argv: string[], io: CliIo): Promise<number> {
       if (messages.length === 0) break;
       for (const message of messages) {
         seen++;
-        const { alarm, reason, topicArn, truncated } = unwrapDeadLetter(message.Body ?? '');
+        const { alarm, reason, topicArn, messageId, truncated } = unwrapDeadLetter(message.Body ?? '');
         const target = topicArn ?? topic;
         const to = target === topic ? '' : ` to ${target}`;
         const label = `[${seen}] ${message.MessageId}`;
         const why = reason ? ` (failed with: ${reason})` : '';
+        if (messageId !== undefined && republished.has(messageId)) {
+          kept++;
+          io.out(`${label}: kept, it failed again after this run republished it as ${messageId}${why}`);
+          continue;
+        }
         if (truncated) {
           // Never republish part of an alarm, even one that happens to parse.
           kept++;
@@ -156,6 +180,7 @@ export async function redrive(argv: string[], io: CliIo): Promise<number> {
         const out = await sns.send(new PublishCommand({ TopicArn: target, Message: alarm }));
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queue, ReceiptHandle: message.ReceiptHandle }));
         moved++;
+        if (out.MessageId) republished.add(out.MessageId);
         io.out(`${label}: republished as ${out.MessageId}${to}${why}`);
       }
       if (dry) break;

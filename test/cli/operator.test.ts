@@ -92,6 +92,7 @@ describe('dispatch redrive', () => {
     expect(unwrapDeadLetter(lambdaRecord('{"a":1}', 'github: 502'))).toEqual({
       alarm: '{"a":1}',
       reason: 'github: 502',
+      messageId: 'm',
     });
     expect(unwrapDeadLetter(JSON.stringify({ Type: 'Notification', Message: '{"b":2}' }))).toEqual({
       alarm: '{"b":2}',
@@ -113,6 +114,7 @@ describe('dispatch redrive', () => {
       alarm: '{"type":"nag"}',
       reason: 'alarm rejected: body: required for nag',
       topicArn: TOPIC,
+      messageId: 'm',
     });
   });
 
@@ -157,6 +159,35 @@ describe('dispatch redrive', () => {
         /^\[2\] q2: kept, the record holds only part of the alarm \(\d+ of \d+ bytes\) \(failed with: alarm rejected: type: unknown type "bogus" \[the record keeps the first/,
       ),
       '2 seen, 0 republished, 2 kept in the queue.',
+    ]);
+  });
+
+  it('keeps an alarm dead-lettered again as the message this run republished, instead of sending it round again', async () => {
+    // Prepare: the repository is still missing, so the incoming function dead-letters the republished alarm at once
+    const failed = (messageId: string) =>
+      JSON.stringify({
+        requestContext: { condition: 'RejectedByDispatch' },
+        requestPayload: { Records: [{ Sns: { MessageId: messageId, Message: originalExamples.nag } }] },
+        responsePayload: { errorType: 'VendorError', errorMessage: 'github: create issue answered HTTP 404' },
+      });
+    sqs
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ MessageId: 'q1', ReceiptHandle: 'r1', Body: failed('m-first') }] })
+      .resolvesOnce({ Messages: [{ MessageId: 'q2', ReceiptHandle: 'r2', Body: failed('new-1') }] })
+      .resolves({ Messages: [] });
+    sqs.on(DeleteMessageCommand).resolves({});
+    sns.on(PublishCommand).resolves({ MessageId: 'new-1' });
+    const { io, stdout } = fakeIo();
+    // Act
+    const code = await main(['redrive', '--queue', QUEUE, '--topic', TOPIC], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(sqs.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input.ReceiptHandle)).toEqual(['r1']);
+    expect(stdout).toEqual([
+      '[1] q1: republished as new-1 (failed with: github: create issue answered HTTP 404)',
+      '[2] q2: kept, it failed again after this run republished it as new-1 (failed with: github: create issue answered HTTP 404)',
+      '2 seen, 1 republished, 1 kept in the queue.',
     ]);
   });
 

@@ -52,6 +52,7 @@ describe('the dead-letter record of a rejected alarm', () => {
       alarm: '{"type":"nag"}',
       reason: 'alarm rejected: body.github.title: required for nag',
       topicArn: TOPIC,
+      messageId: 'm-1',
     });
   });
 
