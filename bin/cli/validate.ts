@@ -1,7 +1,8 @@
 /** `dispatch validate FILE... | -`: checks alarms against MESSAGE-SPEC.md without sending them. */
 import { describeAlarm } from '../../lambdas/core/describe-alarm.ts';
 import { DispatchError } from '../../lambdas/core/errors.ts';
-import { parseJsonSetting, SourcesSchema } from '../../lambdas/core/sources/config.ts';
+import { parseJsonSetting } from '../../lambdas/core/json-setting.ts';
+import { SourcesSchema } from '../../lambdas/core/sources/config.ts';
 import { describeNative, parseMessage } from '../../lambdas/core/sources/translate.ts';
 import type { CliIo } from './io.ts';
 

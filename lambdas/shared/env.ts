@@ -7,8 +7,9 @@ import { ROUTER_DEFAULTS, type RouterConfig } from '../core/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseResponders } from '../core/answer/responders.ts';
 import { ProducersSchema } from '../core/producers/producers.ts';
-import { parseJsonSetting, SourcesSchema } from '../core/sources/config.ts';
-import { parsePeopleJson } from '../core/people/people-map.ts';
+import { parseJsonSetting } from '../core/json-setting.ts';
+import { SourcesSchema } from '../core/sources/config.ts';
+import { PeopleSchema } from '../core/people/people-map.ts';
 
 const required = (what: string, example: string) =>
   z
@@ -16,6 +17,20 @@ const required = (what: string, example: string) =>
     .min(1, { error: `is empty: ${what}, e.g. ${example}` });
 const url = z.url({ error: 'must be an http(s) URL' }).optional();
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+
+/** A variable holding JSON checked by `schema`; `unset` when absent or blank (default: the schema's defaults). */
+function jsonVariable<T extends z.ZodType>(schema: T, example: string, unset?: z.output<T>) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if ((raw === undefined || raw.trim() === '') && unset !== undefined) return unset;
+      const parsed = parseJsonSetting(schema, raw, example);
+      if ('value' in parsed) return parsed.value;
+      for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    });
+}
 
 export const EnvSchema = z
   .object({
@@ -80,58 +95,17 @@ export const EnvSchema = z
      * Named producers as JSON, `{"<name>": {"types": [...], "topicArn": "..."}}` (the stack sets it from cdk.json
      * `producers`; the local runner takes cdk.json's shape and makes up the topics). Unset: the alarm topic only.
      */
-    DISPATCH_PRODUCERS: z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        if (raw === undefined || raw.trim() === '') return {};
-        let json: unknown;
-        try {
-          json = JSON.parse(raw);
-        } catch {
-          ctx.addIssue({
-            code: 'custom',
-            message: 'is not JSON: expected {"<name>": {"types": ["low-priority"]}}',
-          });
-          return z.NEVER;
-        }
-        const parsed = ProducersSchema.safeParse(json);
-        if (parsed.success) return parsed.data;
-        for (const issue of parsed.error.issues) {
-          ctx.addIssue({ code: 'custom', message: `${issue.path.join('.')}: ${issue.message}` });
-        }
-        return z.NEVER;
-      }),
+    DISPATCH_PRODUCERS: jsonVariable(ProducersSchema, '{"<name>": {"types": ["low-priority"]}}', {}),
     /**
      * People by email as JSON, `{"alice@example.com": {"github": "alice", "iamUsers": ["alice"]}}` (the stack sets it
      * from cdk.json `people`); unset: none.
      */
-    DISPATCH_PEOPLE: z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        const parsed = parsePeopleJson(raw);
-        if ('people' in parsed) return parsed.people;
-        for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
-        return z.NEVER;
-      }),
+    DISPATCH_PEOPLE: jsonVariable(PeopleSchema, '{"alice@example.com": {"github": "alice"}}', {}),
     /**
      * How native AWS events are translated, as JSON: cdk.json `sources` (lambdas/core/sources/config.ts); unset: every
      * source's defaults.
      */
-    DISPATCH_SOURCES: z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        const parsed = parseJsonSetting(
-          SourcesSchema,
-          raw,
-          '{"guardduty": {"severity": {"medium": "high-priority"}}}',
-        );
-        if ('value' in parsed) return parsed.value;
-        for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
-        return z.NEVER;
-      }),
+    DISPATCH_SOURCES: jsonVariable(SourcesSchema, '{"guardduty": {"severity": {"medium": "high-priority"}}}'),
     DISPATCH_VENDOR_TIMEOUT_MS: int(100, 5_000),
     DISPATCH_LEASE_MS: int(1_000, ROUTER_DEFAULTS.leaseMs),
     DISPATCH_BROADCAST_CONCURRENCY: int(1, ROUTER_DEFAULTS.broadcastConcurrency),

@@ -66,24 +66,3 @@ export function personByEmail(people: People | undefined, email: string): Person
   const key = email.toLowerCase();
   return people && Object.hasOwn(people, key) ? people[key] : undefined;
 }
-
-/**
- * `DISPATCH_PEOPLE` (JSON of the map) as the people map; unset or empty: none. Each problem is reported with its
- * path, for the environment's error message.
- */
-export function parsePeopleJson(raw: string | undefined): { people: People } | { problems: string[] } {
-  if (raw === undefined || raw.trim() === '') return { people: {} };
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return { problems: ['is not JSON: expected {"alice@example.com": {"github": "alice"}}'] };
-  }
-  const parsed = PeopleSchema.safeParse(json);
-  if (parsed.success) return { people: parsed.data };
-  return {
-    problems: parsed.error.issues.map((i) =>
-      i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message,
-    ),
-  };
-}

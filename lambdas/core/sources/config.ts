@@ -161,26 +161,3 @@ export const SOURCE_NAMES = [
 
 /** Every source with its defaults: what an unconfigured environment translates with. */
 export const DEFAULT_SOURCES: SourcesConfig = SourcesSchema.parse(undefined);
-
-/** Parses a JSON environment variable with `schema`, naming every problem with its path (for the env's transform). */
-export function parseJsonSetting<T extends z.ZodType>(
-  schema: T,
-  raw: string | undefined,
-  example: string,
-): { value: z.output<T> } | { problems: string[] } {
-  let json: unknown;
-  if (raw !== undefined && raw.trim() !== '') {
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return { problems: [`is not JSON: expected ${example}`] };
-    }
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return { value: parsed.data };
-  return {
-    problems: parsed.error.issues.map((i) =>
-      i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message,
-    ),
-  };
-}
