@@ -115,8 +115,8 @@ export class DynamoLedger implements Ledger {
     fields: Partial<Pick<AlarmRecord, 'prompt'>>,
   ): Promise<'created' | 'exists'> {
     const now = this.clock.now();
-    const create = this.doc
-      .send(
+    const create = this.conditional(() =>
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -130,14 +130,8 @@ export class DynamoLedger implements Ledger {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      )
-      .then(
-        () => 'created' as const,
-        (error: unknown) => {
-          if (error instanceof ConditionalCheckFailedException) return 'exists' as const;
-          throw ledgerError(error);
-        },
-      );
+      ),
+    ).then((out) => (out ? ('created' as const) : ('exists' as const)));
     const [outcome] = await Promise.all([create, this.remember(key, messageId, 1)]);
     return outcome;
   }
@@ -157,8 +151,8 @@ export class DynamoLedger implements Ledger {
   }
 
   async markResolved(key: string, occurrence: number, messageId: string): Promise<'won' | 'already'> {
-    try {
-      await this.doc.send(
+    const applied = await this.conditional(() =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: key, sk: ALARM },
@@ -167,12 +161,9 @@ export class DynamoLedger implements Ledger {
           ConditionExpression: 'occurrence = :occ AND (attribute_not_exists(resolved) OR resolvedBy = :mid)',
           ExpressionAttributeValues: { ':occ': occurrence, ':mid': messageId, ':now': this.clock.now() },
         }),
-      );
-      return 'won';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'already';
-      throw ledgerError(error);
-    }
+      ),
+    );
+    return applied ? 'won' : 'already';
   }
 
   async fired(key: string, messageId: string): Promise<void> {
@@ -248,8 +239,8 @@ export class DynamoLedger implements Ledger {
 
   async claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim> {
     const now = this.clock.now();
-    try {
-      const out = await this.doc.send(
+    const applied = await this.conditional(() =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: key, sk: `step#${step}` },
@@ -270,11 +261,14 @@ export class DynamoLedger implements Ledger {
           },
           ReturnValues: 'ALL_OLD',
         }),
-      );
+      ),
+    );
+    if (applied) {
       // A step given back unused never reached the vendor: nothing to look for.
-      return { status: 'won', reconcile: out.Attributes !== undefined && out.Attributes.state !== 'free' };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw ledgerError(error);
+      return {
+        status: 'won',
+        reconcile: applied.Attributes !== undefined && applied.Attributes.state !== 'free',
+      };
     }
     const out = await this.call(() =>
       this.doc.send(
@@ -293,8 +287,8 @@ export class DynamoLedger implements Ledger {
 
   async settle(key: string, step: string, result: object, owner: string): Promise<StepClaim> {
     const now = this.clock.now();
-    try {
-      await this.doc.send(
+    const applied = await this.conditional(() =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: key, sk: `step#${step}` },
@@ -313,10 +307,10 @@ export class DynamoLedger implements Ledger {
             ':ttl': this.expiresAt(),
           },
         }),
-      );
+      ),
+    );
+    if (applied) {
       return { status: 'won', reconcile: false };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw ledgerError(error);
     }
     const out = await this.call(() =>
       this.doc.send(
@@ -401,8 +395,8 @@ export class DynamoLedger implements Ledger {
 
   async takeSlot(key: string, slot: string, windowMs: number, owner: string): Promise<boolean> {
     const now = this.clock.now();
-    try {
-      await this.doc.send(
+    const applied = await this.conditional(() =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: key, sk: `slot#${slot}` },
@@ -416,12 +410,9 @@ export class DynamoLedger implements Ledger {
             ':ttl': this.expiresAt(),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw ledgerError(error);
-    }
+      ),
+    );
+    return applied ? true : false;
   }
 
   async increment(key: string, counter: string, by = 1): Promise<number> {
@@ -441,8 +432,8 @@ export class DynamoLedger implements Ledger {
   }
 
   async incrementBelow(key: string, counter: string, limit: number): Promise<boolean> {
-    try {
-      await this.doc.send(
+    const applied = await this.conditional(() =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: key, sk: `counter#${counter}` },
@@ -451,12 +442,9 @@ export class DynamoLedger implements Ledger {
           ExpressionAttributeNames: { '#value': 'value' },
           ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': this.expiresAt() },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw ledgerError(error);
-    }
+      ),
+    );
+    return applied ? true : false;
   }
 
   async append(key: string, list: string, entry: string, max: number): Promise<number> {
@@ -569,8 +557,8 @@ export class DynamoLedger implements Ledger {
 
   /** Starts occurrence `from + 1` if nobody has yet; undefined when another attempt did first. */
   private async advance(key: string, messageId: string, from: number): Promise<AlarmRecord | undefined> {
-    try {
-      const out = await this.doc.send(
+    const out = await this.conditional(() =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: key, sk: ALARM },
@@ -586,12 +574,9 @@ export class DynamoLedger implements Ledger {
           },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return toRecord(out.Attributes!);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw ledgerError(error);
-    }
+      ),
+    );
+    return out && toRecord(out.Attributes!);
   }
 
   /** Creates the alarm record with occurrence 1, or refreshes it; returns it as stored. */
@@ -614,6 +599,16 @@ export class DynamoLedger implements Ledger {
       ),
     );
     return toRecord(out.Attributes!);
+  }
+
+  /** Sends a conditional write: its answer, or undefined when its condition failed; anything else is a ledger error. */
+  private async conditional<T>(send: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw ledgerError(error);
+    }
   }
 
   private expiresAt(): number {
