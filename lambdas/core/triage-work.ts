@@ -35,7 +35,7 @@ import { withAnswerNotes } from './answer/outcome.ts';
 import { reasonOnGithub } from './answer/reason.ts';
 import { answeredByOnGithub } from './answer/responders.ts';
 import { copyReminder, settleCopy } from './answer/responder-copy.ts';
-import { timerName } from './timers.ts';
+import { cancelPromptTimers, timerName } from './timers.ts';
 import { carryOutSnooze, endSnooze } from './snooze/work.ts';
 
 export const DEFAULT_YES_RESPONSE = 'Thanks for confirming. The alarm is closed.';
@@ -317,10 +317,7 @@ async function carryOut(deps: TriageWorkDeps, job: Answer): Promise<void> {
       });
     }
     // Closing, labelling, cancelling timers and updating the DM change nothing when repeated: no ledger step.
-    const cancelled = Promise.all([
-      deps.timers.cancel(timerName('deadline', job.key, job.occurrence)),
-      deps.timers.cancel(timerName('reminder', job.key, job.occurrence)),
-    ]);
+    const cancelled = cancelPromptTimers(deps.timers, job.key, job.occurrence);
     // The steps' completions (page, comment, events) are written together, in one write after the work.
     const batch = completionBatch(deps.ledger);
     const work = await Promise.allSettled([

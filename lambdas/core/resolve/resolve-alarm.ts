@@ -16,7 +16,7 @@ import { answeredDm, mrkdwn, slackDate } from '../render/slack.ts';
 import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { throwIfAnyFailed } from '../routes/failures.ts';
 import { commentOnce } from '../steps.ts';
-import { timerName } from '../timers.ts';
+import { cancelPromptTimers } from '../timers.ts';
 import { publishOnce } from '../events/publish.ts';
 import { settleCopy } from '../answer/responder-copy.ts';
 
@@ -131,8 +131,7 @@ async function settlePrompt(deps: RouteDeps, key: string, record: AlarmRecord) {
   if (!resolvedHere) return;
   const resolved = mrkdwn`:white_check_mark: ${RESOLVED_NOTICE} (${slackDate(record.resolved ?? deps.clock.now())})`;
   await Promise.all([
-    deps.timers.cancel(timerName('deadline', key, record.occurrence)),
-    deps.timers.cancel(timerName('reminder', key, record.occurrence)),
+    cancelPromptTimers(deps.timers, key, record.occurrence),
     // The same update again changes nothing: no ledger step.
     prompt.dm
       ? deps.chat.update(prompt.dm, answeredDm(prompt.message, resolved, record.issue?.url))

@@ -10,7 +10,7 @@
  */
 import { alarmKey } from '../keys.ts';
 import { noteRepeat } from '../storm.ts';
-import { timerName } from '../timers.ts';
+import { cancelPromptTimers, timerName } from '../timers.ts';
 import type { SelfServiceAlarm, User } from '../message.ts';
 import type { PromptRecord } from '../ports.ts';
 import { code, mention } from '../render/github.ts';
@@ -176,7 +176,7 @@ export async function routeSelfServiceUser(
   if (dm.failed) {
     // Nobody saw the prompt: nothing to escalate on its behalf; the issue and the default channel say why.
     await Promise.all([
-      cancelTimers(deps, key, occ.record.occurrence),
+      cancelPromptTimers(deps.timers, key, occ.record.occurrence),
       commentOnce(
         deps,
         key,
@@ -241,13 +241,6 @@ async function setTimers(
           occurrence,
         })
       : undefined,
-  ]);
-}
-
-async function cancelTimers(deps: RouteDeps, key: string, occurrence: number): Promise<void> {
-  await Promise.all([
-    deps.timers.cancel(timerName('deadline', key, occurrence)),
-    deps.timers.cancel(timerName('reminder', key, occurrence)),
   ]);
 }
 
