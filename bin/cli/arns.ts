@@ -33,8 +33,10 @@ export function queueUrlProblem(queue: string): string | undefined {
   );
 }
 
+/** A shell word as typed: quoted only when it needs to be. */
+export const shellWord = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+
 /** The command line as typed again, for "then run: …" hints. */
 export function commandLine(command: string, argv: string[]): string {
-  const word = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
-  return ['npx dispatch', command, ...argv.map(word)].join(' ');
+  return ['npx dispatch', command, ...argv.map(shellWord)].join(' ');
 }

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { startSandbox } from '../local/sandbox.ts';
 import type { CliIo } from './io.ts';
 import { parseArgs, UsageError } from './args.ts';
+import { shellWord } from './arns.ts';
 
 export const localHelp = `Usage: dispatch local [--port N] [--host ADDRESS] [--send FILE...]... [--verbose]
 
@@ -33,9 +34,6 @@ Examples:
   npm start -- --host 0.0.0.0
   curl -s localhost:3000/alarms -H 'content-type: application/json' -d @examples/broadcast.json`;
 
-/** A shell word as typed: quoted only when it needs to be. */
-const shellWord = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
-
 /** The first port from `from` that nothing listens on (127.0.0.1), for the hint; `from` itself if none is found. */
 async function freePort(from: number, host: string): Promise<number> {
   for (let port = from; port < Math.min(from + 20, 65536); port++) {
@@ -56,8 +54,9 @@ function anotherPort(argv: string[], port: number, explicit: boolean): string[] 
     if (argv[i] === '--port') i++;
     else if (!argv[i]!.startsWith('--port=')) rest.push(argv[i]!);
   }
-  const tail = rest.length ? ` -- ${rest.map(shellWord).join(' ')}` : '';
-  const withFlag = `npm start -- --port ${port}${rest.length ? ` ${rest.map(shellWord).join(' ')}` : ''}`;
+  const words = rest.map(shellWord).join(' ');
+  const tail = rest.length ? ` -- ${words}` : '';
+  const withFlag = `npm start -- --port ${port}${rest.length ? ` ${words}` : ''}`;
   return explicit ? [withFlag] : [`PORT=${port} npm start${tail}`, withFlag];
 }
 
