@@ -13,7 +13,7 @@
 import { ErrorCode, LogLevel, WebClient, type WebAPICallResult } from '@slack/web-api';
 import { VendorError } from '../core/errors.ts';
 import type { Chat, ChatMessage, Clock, PostedMessage } from '../core/ports.ts';
-import { METADATA_EVENT } from '../core/render/slack.ts';
+import { isSlackPerson, METADATA_EVENT } from '../core/render/slack.ts';
 import { DEFAULT_RETRY, withRetry, type Repeatable, type RetryPolicy } from './retry.ts';
 
 /** Slack errors a retry cannot fix. Everything else (internal_error, ratelimited, fatal_error…) is retried. */
@@ -127,7 +127,7 @@ export class SlackChat implements Chat {
 
   async findByKey(to: string, key: string): Promise<PostedMessage | undefined> {
     let channel = to;
-    if (/^[UW][A-Z0-9]+$/.test(to)) {
+    if (isSlackPerson(to)) {
       const opened = await this.call('conversations.open', (web) => web.conversations.open({ users: to }));
       channel = (opened.channel as { id: string }).id;
     }

@@ -22,6 +22,11 @@ export const ACTION_YES = 'dispatch_yes';
 export const ACTION_NO = 'dispatch_no';
 export const METADATA_EVENT = 'dispatch_alarm';
 
+/** A Slack user (U…, or W… in Enterprise Grid), as opposed to a channel or a name. */
+export function isSlackPerson(to: string): boolean {
+  return /^[UW][A-Z0-9]+$/.test(to);
+}
+
 export const DEFAULT_PROMPT = 'Was this you?';
 export const DEFAULT_YES = 'Yes, this was me';
 export const DEFAULT_NO = "No, this wasn't me";

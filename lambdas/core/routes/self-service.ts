@@ -14,7 +14,7 @@ import { cancelPromptTimers, timerName } from '../timers.ts';
 import type { SelfServiceAlarm, User } from '../message.ts';
 import type { PromptRecord } from '../ports.ts';
 import { code, mention } from '../render/github.ts';
-import { DEFAULT_NO, DEFAULT_YES, selfServiceDm } from '../render/slack.ts';
+import { DEFAULT_NO, DEFAULT_YES, isSlackPerson, selfServiceDm } from '../render/slack.ts';
 import type { Delivery, DmOutcome, RouteContext, RouteDeps } from '../route-types.ts';
 import { occurrenceFor, type Occurrence } from '../occurrence.ts';
 import { commentOnce } from '../steps.ts';
@@ -35,7 +35,7 @@ export async function routeSelfServiceUser(
   const log = deps.log.with({ alarmKey: key });
   // Only a person (a Slack user ID) gets the prompt; a channel named as the user gets the message without buttons,
   // because nobody there can answer for someone else.
-  const slackId = user?.slackId && isPerson(user.slackId) ? user.slackId : undefined;
+  const slackId = user?.slackId && isSlackPerson(user.slackId) ? user.slackId : undefined;
   const namedChannel = user?.slackId && !slackId ? user.slackId : undefined;
   const channel = namedChannel ?? deps.config.slackDefaultChannel;
   // A user named by an email Slack does not know (people/resolve-users.ts): the note names the email.
@@ -242,9 +242,4 @@ async function setTimers(
         })
       : undefined,
   ]);
-}
-
-/** Slack user IDs start with U (or W in Enterprise Grid); anything else is a channel or a name. */
-function isPerson(slackId: string): boolean {
-  return /^[UW][A-Z0-9]+$/.test(slackId);
 }

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BlockActions } from '../interaction.ts';
 import type { PostedMessage, SnoozedJob } from '../ports.ts';
-import { slackDate, mrkdwn } from '../render/slack.ts';
+import { isSlackPerson, slackDate, mrkdwn } from '../render/slack.ts';
 import type { TriageDeps } from '../triage.ts';
 import { parseDuration } from './durations.ts';
 import { clickedMessage, type SnoozeAction } from './interaction.ts';
@@ -35,9 +35,6 @@ export type SnoozeClickOutcome =
 
 /** How far a click's own time (`action_ts`) may be from the clock and still be used (Slack's signing window). */
 const CLICK_SKEW_MS = 5 * 60_000;
-
-/** A Slack user (U…, W…), as opposed to a channel everyone in it sees. */
-const isPerson = (to: string) => /^[UW][A-Z0-9]+$/.test(to);
 
 export async function snoozeFromSlack(
   deps: TriageDeps,
@@ -86,7 +83,7 @@ export async function snoozeFromSlack(
     log.warn('snooze refused: not on a message Dispatch recorded for this alarm', { clicked });
     return unmatched();
   }
-  if (isPerson(dm.to) && dm.to !== userId) {
+  if (isSlackPerson(dm.to) && dm.to !== userId) {
     log.warn('snooze refused: the DM was sent to someone else', { to: dm.to });
     await notify(`This message was sent to <@${dm.to}>; only they can snooze it. Nothing was changed.`);
     return 'not-yours';
