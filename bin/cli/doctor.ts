@@ -27,7 +27,7 @@ import { parseArgs } from './args.ts';
 import { explainAwsError } from './aws-errors.ts';
 import { chooseEnvironment } from './environment-choice.ts';
 import type { CliIo } from './io.ts';
-import { SLACK_OPTIONAL_SCOPES, SLACK_SCOPES } from './slack-scopes.ts';
+import { SLACK_SCOPES } from './slack-scopes.ts';
 
 export const doctorHelp = `Usage: dispatch doctor --env NAME [--region REGION]
 
@@ -168,7 +168,7 @@ export function checkSlackScopes(header: string | null): Check[] {
           line: `Slack bot token has the scopes Dispatch asks for (${SLACK_SCOPES.map((s) => s.scope).join(', ')})`,
         },
       ];
-  const known = new Set([...SLACK_SCOPES, ...SLACK_OPTIONAL_SCOPES].map((s) => s.scope));
+  const known = new Set(SLACK_SCOPES.map((s) => s.scope));
   const extra = [...granted].filter((s) => !known.has(s));
   if (extra.length)
     checks.push({

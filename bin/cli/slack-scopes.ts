@@ -66,12 +66,5 @@ export const SLACK_SCOPES: readonly SlackScope[] = [
   },
 ];
 
-/**
- * Scopes no manifest asks for that `doctor` uses when the token has them: none since users:read came with
- * users:read.email (an app installed from an older manifest may still lack it; doctor then says where to copy the
- * App ID).
- */
-export const SLACK_OPTIONAL_SCOPES: readonly SlackScope[] = [];
-
 /** Methods that need no scope: auth.test (https://api.slack.com/methods/auth.test); response_url takes no token. */
 export const SCOPELESS_METHODS: readonly string[] = ['auth.test', 'response_url'];

@@ -9,7 +9,7 @@ import { main } from '../../bin/dispatch.ts';
 import { unwrapDeadLetter } from '../../bin/cli/redrive.ts';
 import { AlarmValidationError } from '../../lambdas/core/errors.ts';
 import { rejectionRecord } from '../../lambdas/incoming/dead-letter.ts';
-import { SCOPELESS_METHODS, SLACK_OPTIONAL_SCOPES, SLACK_SCOPES } from '../../bin/cli/slack-scopes.ts';
+import { SCOPELESS_METHODS, SLACK_SCOPES } from '../../bin/cli/slack-scopes.ts';
 import { originalExamples } from '../fixtures/alarms/original-readme.ts';
 import { fakeIo } from '../helpers/cli-io.ts';
 import { useNock } from '../helpers/nock.ts';
@@ -354,10 +354,9 @@ describe('dispatch slack-manifest', () => {
         'users.lookupByEmail',
       ]),
     );
-    const covered = new Set([...SLACK_SCOPES, ...SLACK_OPTIONAL_SCOPES].flatMap((s) => s.methods));
+    const covered = new Set(SLACK_SCOPES.flatMap((s) => s.methods));
     expect([...called].filter((m) => !covered.has(m) && !SCOPELESS_METHODS.includes(m))).toEqual([]);
-    for (const s of [...SLACK_SCOPES, ...SLACK_OPTIONAL_SCOPES])
-      expect(s.doc).toMatch(/^https:\/\/api\.slack\.com\/methods\//);
+    for (const s of SLACK_SCOPES) expect(s.doc).toMatch(/^https:\/\/api\.slack\.com\/methods\//);
   });
 
   it('refuses a URL that is not a triage URL', async () => {
