@@ -6,6 +6,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgeEvents } from '../../lambdas/adapters/eventbridge-events.ts';
 import type { DispatchEvent, Events } from '../../lambdas/core/ports.ts';
+import { credentialsFrom, endpointFrom, LOCAL_CREDENTIALS, regionFrom } from './aws-settings.ts';
 
 /** Events the built-in bus keeps; older ones are dropped. */
 export const LOCAL_BUS_KEEPS = 200;
@@ -42,27 +43,16 @@ export function localEvents(
   source: Record<string, string | undefined>,
   busName: string | undefined,
 ): LocalEvents {
-  const external = source.AWS_ENDPOINT_URL_EVENTBRIDGE?.trim() || undefined;
+  const external = endpointFrom(source, 'AWS_ENDPOINT_URL_EVENTBRIDGE', 'http://127.0.0.1:4010');
   if (!external) {
     const bus = new LocalEventBus();
     return { events: bus, bus, external: undefined, close: () => {} };
   }
-  if (!/^https?:\/\/[^\s/]+/.test(external))
-    throw new Error('AWS_ENDPOINT_URL_EVENTBRIDGE must be an http(s) URL, e.g. http://127.0.0.1:4010');
   const loopback = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(external);
-  const credentials =
-    source.AWS_ACCESS_KEY_ID && source.AWS_SECRET_ACCESS_KEY
-      ? {
-          accessKeyId: source.AWS_ACCESS_KEY_ID,
-          secretAccessKey: source.AWS_SECRET_ACCESS_KEY,
-          sessionToken: source.AWS_SESSION_TOKEN || undefined,
-        }
-      : loopback
-        ? { accessKeyId: 'local', secretAccessKey: 'local' }
-        : undefined;
+  const credentials = credentialsFrom(source) ?? (loopback ? LOCAL_CREDENTIALS : undefined);
   const client = new EventBridgeClient({
     endpoint: external,
-    region: source.AWS_REGION || source.AWS_DEFAULT_REGION || 'us-east-1',
+    region: regionFrom(source, 'us-east-1'),
     ...(credentials ? { credentials } : {}),
     maxAttempts: 3,
   });

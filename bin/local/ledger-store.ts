@@ -7,6 +7,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { credentialsFrom, endpointFrom, LOCAL_CREDENTIALS, regionFrom } from './aws-settings.ts';
 
 export interface LedgerStore {
   client: DynamoDBClient;
@@ -21,21 +22,12 @@ export interface LedgerStore {
  * settings alone decide. Credentials and region come from `source` when given; a local store takes any.
  */
 export async function startLedgerStore(source: Record<string, string | undefined>): Promise<LedgerStore> {
-  const external = source.AWS_ENDPOINT_URL_DYNAMODB?.trim() || undefined;
+  const external = endpointFrom(source, 'AWS_ENDPOINT_URL_DYNAMODB', 'http://127.0.0.1:8000');
   if (external) {
-    if (!/^https?:\/\/[^\s/]+/.test(external))
-      throw new Error(`AWS_ENDPOINT_URL_DYNAMODB must be an http(s) URL, e.g. http://127.0.0.1:8000`);
     const client = new DynamoDBClient({
       endpoint: external,
-      region: source.AWS_REGION || source.AWS_DEFAULT_REGION || 'local',
-      credentials:
-        source.AWS_ACCESS_KEY_ID && source.AWS_SECRET_ACCESS_KEY
-          ? {
-              accessKeyId: source.AWS_ACCESS_KEY_ID,
-              secretAccessKey: source.AWS_SECRET_ACCESS_KEY,
-              sessionToken: source.AWS_SESSION_TOKEN || undefined,
-            }
-          : { accessKeyId: 'local', secretAccessKey: 'local' },
+      region: regionFrom(source, 'local'),
+      credentials: credentialsFrom(source) ?? LOCAL_CREDENTIALS,
     });
     try {
       await client.send(new ListTablesCommand({ Limit: 1 }));
@@ -53,7 +45,7 @@ export async function startLedgerStore(source: Record<string, string | undefined
   const client = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
   });
   return {
     client,
