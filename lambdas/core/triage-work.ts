@@ -27,10 +27,9 @@ import { answeredDm, digestDm, mrkdwn, reminderDm, slackDate, type SlackText } f
 import { code } from './render/github.ts';
 import { DIGEST_MAX } from './storm.ts';
 import { commentOnce, errorText, runStep, type StepDeps } from './steps.ts';
-import { publishOnce } from './events/publish.ts';
+import { eventBasics, publishOnce } from './events/publish.ts';
 import { completionBatch } from './completion-batch.ts';
 import { throwIfAnyFailed } from './routes/failures.ts';
-import { producerOfKey } from './keys.ts';
 import { withAnswerNotes } from './answer/outcome.ts';
 import { reasonOnGithub } from './answer/reason.ts';
 import { answeredByOnGithub } from './answer/responders.ts';
@@ -182,7 +181,7 @@ async function closeOnTimeout(
     deps.timers.cancel(timerName('reminder', key, occurrence)),
     publishOnce(deps, key, `o${occurrence}:event:timed-out`, {
       detailType: 'Prompt Timed Out',
-      detail: { ...eventBasics(key, occurrence, 'timed-out', at), issueUrl: issue.url },
+      detail: { ...eventBasics(key, occurrence, 'timed-out', 'self-service', at), issueUrl: issue.url },
     }),
   ]);
   const closed = mrkdwn`:alarm_clock: No answer by ${slackDate(prompt.deadline ?? at)}; closed as configured.`;
@@ -192,17 +191,6 @@ async function closeOnTimeout(
   ]);
   await deps.ledger.annotate(key, occurrence, { carriedOut: true });
   deps.log.info('prompt unanswered at its deadline: closed as configured', { alarmKey: key });
-}
-
-/** The fields every event of a prompt carries. */
-function eventBasics(key: string, occurrence: number, kind: string, at: number) {
-  return {
-    eventId: `${key}#o${occurrence}#${kind}`,
-    alarmKey: key,
-    alarmType: 'self-service',
-    producer: producerOfKey(key),
-    at: new Date(at).toISOString(),
-  };
 }
 
 /** What an answer publishes: answered (a person), timed out (the deadline), escalated (a "no" either way). */
@@ -228,7 +216,7 @@ function answerEvents(
         `${o}:event:timed-out`,
         {
           detailType: 'Prompt Timed Out',
-          detail: { ...eventBasics(job.key, job.occurrence, 'timed-out', job.at), ...who },
+          detail: { ...eventBasics(job.key, job.occurrence, 'timed-out', 'self-service', job.at), ...who },
         },
         collect,
       ),
@@ -242,7 +230,7 @@ function answerEvents(
         {
           detailType: 'Prompt Answered',
           detail: {
-            ...eventBasics(job.key, job.occurrence, 'answered', job.at),
+            ...eventBasics(job.key, job.occurrence, 'answered', 'self-service', job.at),
             ...who,
             answer: job.answer,
             reason: extra.reason,
@@ -261,7 +249,7 @@ function answerEvents(
         {
           detailType: 'Alarm Escalated',
           detail: {
-            ...eventBasics(job.key, job.occurrence, 'escalated', job.at),
+            ...eventBasics(job.key, job.occurrence, 'escalated', 'self-service', job.at),
             ...who,
             answer: job.timedOut ? undefined : 'no',
             pagerDutyDedupKey: job.key,

@@ -4,6 +4,7 @@
  * window is left, as for any call that cannot be read back: a crash after EventBridge accepted the event and before
  * the ledger recorded it publishes it again on retry; `detail.eventId` is stable, so a consumer can drop the repeat.
  */
+import { producerOfKey } from '../keys.ts';
 import type { DispatchEvent, Events } from '../ports.ts';
 import { runStep, type StepDeps } from '../steps.ts';
 
@@ -22,4 +23,15 @@ export async function publishOnce(
     },
     ...(collect ? { collect } : {}),
   });
+}
+
+/** The fields every event carries: its stable ID (one per happening of an occurrence), the alarm, who sent it, when. */
+export function eventBasics(key: string, occurrence: number, kind: string, alarmType: string, at: number) {
+  return {
+    eventId: `${key}#o${occurrence}#${kind}`,
+    alarmKey: key,
+    alarmType,
+    producer: producerOfKey(key),
+    at: new Date(at).toISOString(),
+  };
 }

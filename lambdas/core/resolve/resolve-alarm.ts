@@ -9,7 +9,7 @@
  * new occurrence (occurrence.ts). The resolve is published as `Alarm Resolved`.
  */
 import { randomUUID } from 'node:crypto';
-import { alarmKey, producerOfKey } from '../keys.ts';
+import { alarmKey } from '../keys.ts';
 import type { Alarm, User } from '../message.ts';
 import type { AlarmRecord } from '../ports.ts';
 import { answeredDm, mrkdwn, slackDate } from '../render/slack.ts';
@@ -17,7 +17,7 @@ import type { Delivery, RouteContext, RouteDeps } from '../route-types.ts';
 import { throwIfAnyFailed } from '../routes/failures.ts';
 import { commentOnce } from '../steps.ts';
 import { cancelPromptTimers } from '../timers.ts';
-import { publishOnce } from '../events/publish.ts';
+import { eventBasics, publishOnce } from '../events/publish.ts';
 import { settleCopy } from '../answer/responder-copy.ts';
 
 export const RESOLVED_NOTICE = 'Resolved at the source; no answer needed.';
@@ -75,13 +75,9 @@ async function resolveKey(
     publishOnce(deps, key, `${o}:event`, {
       detailType: 'Alarm Resolved',
       detail: {
-        eventId: `${key}#o${record.occurrence}#resolved`,
-        alarmKey: key,
-        alarmType: alarm.type,
-        producer: producerOfKey(key),
+        ...eventBasics(key, record.occurrence, 'resolved', alarm.type, at),
         issueUrl: record.issue?.url,
         pagerDutyDedupKey: alarm.type === 'high-priority' ? key : undefined,
-        at: new Date(at).toISOString(),
       },
     }),
   ];
