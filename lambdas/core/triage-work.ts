@@ -201,10 +201,9 @@ function answerEvents(
   collect: Collect,
 ): Promise<unknown>[] {
   const o = `o${job.occurrence}`;
-  const extra = job as Answer & { onBehalfOf?: string; reason?: string };
   const who = {
     answeredBy: job.timedOut ? undefined : job.userId,
-    onBehalfOf: extra.onBehalfOf,
+    onBehalfOf: job.onBehalfOf,
     issueUrl: issue.url,
   };
   const out: Promise<unknown>[] = [];
@@ -233,7 +232,7 @@ function answerEvents(
             ...eventBasics(job.key, job.occurrence, 'answered', 'self-service', job.at),
             ...who,
             answer: job.answer,
-            reason: extra.reason,
+            reason: job.reason,
           },
         },
         collect,
