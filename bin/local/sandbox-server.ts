@@ -120,12 +120,7 @@ function clickedAction(input: Record<string, unknown>) {
 
 /** The fake Slack's message at `channel`/`ts`, as a block_actions payload carries it. */
 function clickedMessage(app: SandboxApp, channel: string, ts: string) {
-  const state = app.state() as {
-    slack?: {
-      messages?: { channel: string; ts: string; metadata?: { event_payload?: { dispatch_key?: unknown } } }[];
-    };
-  };
-  return state.slack?.messages?.find((m) => m.channel === channel && m.ts === ts);
+  return app.slack?.messages.find((m) => m.channel === channel && m.ts === ts);
 }
 
 /** The user a DM channel belongs to: the one the fake Slack opened it for, else D… read as U…. */
