@@ -25,7 +25,7 @@ import { PAGERDUTY_SECRETS, SECRET } from '../../lambdas/shared/env.ts';
 import type { EnvironmentConfig } from '../../lib/config.ts';
 import { parseArgs } from './args.ts';
 import { explainAwsError } from './aws-errors.ts';
-import { chooseEnvironment } from './environment-choice.ts';
+import { environmentIn } from './environment-choice.ts';
 import type { CliIo } from './io.ts';
 import { SLACK_SCOPES } from './slack-scopes.ts';
 
@@ -419,8 +419,7 @@ export async function doctor(argv: string[], io: CliIo): Promise<number> {
   const name = args.env as string | undefined;
   let config;
   try {
-    const cdk = JSON.parse(await readFile('cdk.json', 'utf8')) as { context?: { environments?: unknown } };
-    config = chooseEnvironment(cdk.context?.environments, name, 'doctor');
+    config = environmentIn(await readFile('cdk.json', 'utf8'), name, 'doctor');
   } catch (error) {
     io.err(`dispatch doctor: ${(error as Error).message}`);
     return 2;

@@ -30,3 +30,13 @@ export function chooseEnvironment(
     );
   }
 }
+
+/** The environment `name` of the cdk.json whose text is `cdkJson`, as chooseEnvironment gives it. */
+export function environmentIn(
+  cdkJson: string,
+  name: unknown,
+  command: string,
+): EnvironmentConfig & { name: string } {
+  const cdk = JSON.parse(cdkJson) as { context?: { environments?: unknown } };
+  return chooseEnvironment(cdk.context?.environments, name, command);
+}

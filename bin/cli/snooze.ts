@@ -21,7 +21,7 @@ import { DurationError, formatDuration, parseDuration } from '../../lambdas/core
 import { parseArgs, UsageError } from './args.ts';
 import { commandLine } from './arns.ts';
 import { explainAwsError } from './aws-errors.ts';
-import { chooseEnvironment } from './environment-choice.ts';
+import { environmentIn } from './environment-choice.ts';
 import type { CliIo } from './io.ts';
 
 const WHERE = `  --env NAME         the environment in cdk.json (its stack Dispatch-NAME has the ledger table)
@@ -101,8 +101,7 @@ async function findLedger(
   if (envName !== undefined || table === undefined) {
     let config;
     try {
-      const cdk = JSON.parse(await io.readFile('cdk.json')) as { context?: { environments?: unknown } };
-      config = chooseEnvironment(cdk.context?.environments, envName, command);
+      config = environmentIn(await io.readFile('cdk.json'), envName, command);
     } catch (error) {
       const hint =
         table === undefined
