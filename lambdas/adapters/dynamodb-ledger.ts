@@ -23,6 +23,7 @@ import type {
   SnoozeOutcome,
   StepClaim,
 } from '../core/ports.ts';
+import { call, conditional } from './dynamodb-calls.ts';
 import { setSnooze, type SnoozeRequest } from './dynamodb-snoozes.ts';
 
 const ALARM = 'alarm';
@@ -55,7 +56,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async lookup(key: string, messageId: string): Promise<AlarmLookup> {
-    const out = await this.call(() =>
+    const out = await call(() =>
       this.doc.send(
         new BatchGetCommand({
           RequestItems: {
@@ -77,7 +78,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async get(key: string): Promise<AlarmRecord | undefined> {
-    const out = await this.call(() =>
+    const out = await call(() =>
       this.doc.send(
         new GetCommand({ TableName: this.table, Key: { pk: key, sk: ALARM }, ConsistentRead: true }),
       ),
@@ -89,7 +90,7 @@ export class DynamoLedger implements Ledger {
     let record: AlarmRecord | undefined;
     if (startNext) record = await this.advance(key, messageId, startNext.from);
     record ??= await this.touch(key, messageId);
-    await this.call(() =>
+    await call(() =>
       this.doc
         .send(
           new PutCommand({
@@ -115,7 +116,7 @@ export class DynamoLedger implements Ledger {
     fields: Partial<Pick<AlarmRecord, 'prompt'>>,
   ): Promise<'created' | 'exists'> {
     const now = this.clock.now();
-    const create = this.conditional(() =>
+    const create = conditional(() =>
       this.doc.send(
         new PutCommand({
           TableName: this.table,
@@ -137,7 +138,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async remember(key: string, messageId: string, occurrence: number): Promise<void> {
-    await this.call(() =>
+    await call(() =>
       this.doc
         .send(
           new PutCommand({
@@ -151,7 +152,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async markResolved(key: string, occurrence: number, messageId: string): Promise<'won' | 'already'> {
-    const applied = await this.conditional(() =>
+    const applied = await conditional(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -167,7 +168,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async fired(key: string, messageId: string): Promise<void> {
-    await this.call(() =>
+    await call(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -186,7 +187,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async freeSlot(key: string, slot: string): Promise<void> {
-    await this.call(() =>
+    await call(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -219,7 +220,7 @@ export class DynamoLedger implements Ledger {
       values[`:posted_${field}`] = value;
       sets.push(`#prompt.#posted_${field} = :posted_${field}`);
     }
-    await this.call(() =>
+    await call(() =>
       this.doc
         .send(
           new UpdateCommand({
@@ -239,7 +240,7 @@ export class DynamoLedger implements Ledger {
 
   async claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim> {
     const now = this.clock.now();
-    const applied = await this.conditional(() =>
+    const applied = await conditional(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -270,7 +271,7 @@ export class DynamoLedger implements Ledger {
         reconcile: applied.Attributes !== undefined && applied.Attributes.state !== 'free',
       };
     }
-    const out = await this.call(() =>
+    const out = await call(() =>
       this.doc.send(
         new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
       ),
@@ -287,7 +288,7 @@ export class DynamoLedger implements Ledger {
 
   async settle(key: string, step: string, result: object, owner: string): Promise<StepClaim> {
     const now = this.clock.now();
-    const applied = await this.conditional(() =>
+    const applied = await conditional(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -312,7 +313,7 @@ export class DynamoLedger implements Ledger {
     if (applied) {
       return { status: 'won', reconcile: false };
     }
-    const out = await this.call(() =>
+    const out = await call(() =>
       this.doc.send(
         new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
       ),
@@ -325,7 +326,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async unclaim(key: string, step: string, owner: string): Promise<void> {
-    await this.call(() =>
+    await call(() =>
       this.doc
         .send(
           new UpdateCommand({
@@ -342,7 +343,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async complete(key: string, step: string, result: object): Promise<void> {
-    await this.call(() =>
+    await call(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -384,7 +385,7 @@ export class DynamoLedger implements Ledger {
         chunks.push(requests.slice(i, i + BATCH_WRITE_MAX));
       const answers = await Promise.all(
         chunks.map((chunk) =>
-          this.call(() => this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: chunk } }))),
+          call(() => this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: chunk } }))),
         ),
       );
       requests = answers.flatMap(
@@ -395,7 +396,7 @@ export class DynamoLedger implements Ledger {
 
   async takeSlot(key: string, slot: string, windowMs: number, owner: string): Promise<boolean> {
     const now = this.clock.now();
-    const applied = await this.conditional(() =>
+    const applied = await conditional(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -416,7 +417,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async increment(key: string, counter: string, by = 1): Promise<number> {
-    const out = await this.call(() =>
+    const out = await call(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -432,7 +433,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async incrementBelow(key: string, counter: string, limit: number): Promise<boolean> {
-    const applied = await this.conditional(() =>
+    const applied = await conditional(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -448,7 +449,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async append(key: string, list: string, entry: string, max: number): Promise<number> {
-    const out = await this.call(() =>
+    const out = await call(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -463,7 +464,7 @@ export class DynamoLedger implements Ledger {
     const total = out.Attributes?.total as number;
     if (total <= max) {
       // Entries are kept by position, so a list never outgrows its item.
-      await this.call(() =>
+      await call(() =>
         this.doc.send(
           new UpdateCommand({
             TableName: this.table,
@@ -479,7 +480,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async readList(key: string, list: string): Promise<string[]> {
-    const out = await this.call(() =>
+    const out = await call(() =>
       this.doc.send(
         new GetCommand({ TableName: this.table, Key: { pk: key, sk: `list#${list}` }, ConsistentRead: true }),
       ),
@@ -492,7 +493,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async isDone(key: string, step: string): Promise<boolean> {
-    const out = await this.call(() =>
+    const out = await call(() =>
       this.doc.send(
         new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
       ),
@@ -501,7 +502,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async release(key: string, step: string, reason: string): Promise<void> {
-    await this.call(() =>
+    await call(() =>
       this.doc
         .send(
           new UpdateCommand({
@@ -522,7 +523,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async stepResult(key: string, step: string): Promise<object | undefined> {
-    const out = await this.call(() =>
+    const out = await call(() =>
       this.doc.send(
         new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
       ),
@@ -535,7 +536,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async person(email: string): Promise<PersonRecord | undefined> {
-    const out = await this.call(() =>
+    const out = await call(() =>
       this.doc.send(new GetCommand({ TableName: this.table, Key: personKey(email) })),
     );
     const item = out.Item;
@@ -545,7 +546,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async rememberPerson(email: string, slackId: string, untilMs: number): Promise<void> {
-    await this.call(() =>
+    await call(() =>
       this.doc.send(
         new PutCommand({
           TableName: this.table,
@@ -557,7 +558,7 @@ export class DynamoLedger implements Ledger {
 
   /** Starts occurrence `from + 1` if nobody has yet; undefined when another attempt did first. */
   private async advance(key: string, messageId: string, from: number): Promise<AlarmRecord | undefined> {
-    const out = await this.conditional(() =>
+    const out = await conditional(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -581,7 +582,7 @@ export class DynamoLedger implements Ledger {
 
   /** Creates the alarm record with occurrence 1, or refreshes it; returns it as stored. */
   private async touch(key: string, messageId: string): Promise<AlarmRecord> {
-    const out = await this.call(() =>
+    const out = await call(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
@@ -601,26 +602,8 @@ export class DynamoLedger implements Ledger {
     return toRecord(out.Attributes!);
   }
 
-  /** Sends a conditional write: its answer, or undefined when its condition failed; anything else is a ledger error. */
-  private async conditional<T>(send: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await send();
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw ledgerError(error);
-    }
-  }
-
   private expiresAt(): number {
     return Math.floor(this.clock.now() / 1000) + this.retentionS;
-  }
-
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw ledgerError(error);
-    }
   }
 }
 
@@ -648,13 +631,4 @@ function toRecord(item: Record<string, unknown>): AlarmRecord {
 function ignoreConditionFailed(error: unknown): undefined {
   if (error instanceof ConditionalCheckFailedException) return undefined;
   throw error;
-}
-
-function ledgerError(error: unknown): Error {
-  if (error instanceof VendorError) return error;
-  const name = (error as { name?: string }).name ?? 'Error';
-  return new VendorError('dynamodb', `ledger ${name}: ${(error as Error).message}`, {
-    cause: error,
-    retryable: true,
-  });
 }

@@ -8,10 +8,9 @@
  * it is: a snooze is shortened only by ending it (`dispatch unsnooze`).
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { VendorError } from '../core/errors.ts';
 import type { SnoozeOutcome, SnoozeRecord } from '../core/ports.ts';
+import { call, conditional } from './dynamodb-calls.ts';
 
 export const SNOOZES_PK = 'snoozes';
 export const snoozeSk = (key: string) => `snooze#${key}`;
@@ -35,7 +34,7 @@ export async function setSnooze(t: Table, key: string, request: SnoozeRequest): 
   const now = t.now();
   const fresh: SnoozeRecord = clean({ ...request });
   // A new period: the record exists and no snooze runs.
-  const started = await conditional(
+  const started = await conditional(() =>
     t.doc.send(
       new UpdateCommand({
         TableName: t.table,
@@ -53,7 +52,7 @@ export async function setSnooze(t: Table, key: string, request: SnoozeRequest): 
     return { status: 'snoozed', snooze: fresh };
   }
   // The running period ends later.
-  const extended = await conditional(
+  const extended = await conditional(() =>
     t.doc.send(
       new UpdateCommand({
         TableName: t.table,
@@ -88,7 +87,7 @@ export async function setSnooze(t: Table, key: string, request: SnoozeRequest): 
 /** Ends the running snooze of `key` now; undefined when none runs. */
 export async function endSnooze(t: Table, key: string, by: string): Promise<SnoozeRecord | undefined> {
   const now = t.now();
-  const out = await conditional(
+  const out = await conditional(() =>
     t.doc.send(
       new UpdateCommand({
         TableName: t.table,
@@ -149,31 +148,4 @@ async function list(t: Table, key: string, snooze: SnoozeRecord): Promise<void> 
 
 function clean(snooze: SnoozeRecord): SnoozeRecord {
   return Object.fromEntries(Object.entries(snooze).filter(([, v]) => v !== undefined)) as SnoozeRecord;
-}
-
-/** The write's answer, or undefined when its condition failed. */
-async function conditional<T>(write: Promise<T>): Promise<T | undefined> {
-  try {
-    return await write;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw snoozeError(error);
-  }
-}
-
-async function call<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw snoozeError(error);
-  }
-}
-
-function snoozeError(error: unknown): Error {
-  if (error instanceof VendorError) return error;
-  const name = (error as { name?: string }).name ?? 'Error';
-  return new VendorError('dynamodb', `ledger ${name}: ${(error as Error).message}`, {
-    cause: error,
-    retryable: true,
-  });
 }
