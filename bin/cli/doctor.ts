@@ -322,23 +322,14 @@ export async function checkGitHub(secret: string, config: EnvironmentConfig): Pr
 
 export async function checkPagerDuty(secret: string, config: EnvironmentConfig): Promise<Check> {
   if (config.pagerduty.mode === 'rest') {
-    const base = (config.pagerduty.apiUrl ?? 'https://api.pagerduty.com').replace(/\/$/, '');
-    const unusable = headerFault(SECRET.pagerdutyApiToken, secret);
-    if (unusable) return unusable;
-    try {
-      const { status } = await getJson(`${base}/services/${config.pagerduty.serviceId}`, {
-        authorization: `Token token=${secret}`,
-        accept: 'application/vnd.pagerduty+json;version=2',
-      });
-      return status === 200
-        ? { ok: true, line: `PagerDuty API token works and service ${config.pagerduty.serviceId} exists` }
-        : {
-            ok: false,
-            line: `PagerDuty refused (HTTP ${status}): check the API token and pagerduty.serviceId`,
-          };
-    } catch (error) {
-      return { ok: false, line: `PagerDuty unreachable at ${base}: ${(error as Error).message}` };
-    }
+    const status = await pagerDutyGet(secret, `/services/${config.pagerduty.serviceId}`, config);
+    if (typeof status !== 'number') return status;
+    return status === 200
+      ? { ok: true, line: `PagerDuty API token works and service ${config.pagerduty.serviceId} exists` }
+      : {
+          ok: false,
+          line: `PagerDuty refused (HTTP ${status}): check the API token and pagerduty.serviceId`,
+        };
   }
   let keys: Record<string, string>;
   try {
@@ -383,30 +374,40 @@ export async function checkPagerDutyServices(
       : `alarms naming a PagerDuty service (body.pagerduty.service, pagerDutyServiceId) page the default service and their delivery report names the service. To page it, ${store}; or store the routing key as a map of routing keys by service ID, {"default":"…","PABC123":"…"}`;
     return [{ ok: true, note: true, line }];
   }
-  const unusable = headerFault(SECRET.pagerdutyApiToken, apiToken);
-  if (unusable) return [unusable];
-  const base = (config.pagerduty.apiUrl ?? 'https://api.pagerduty.com').replace(/\/$/, '');
-  try {
-    const { status } = await getJson(`${base}/services?limit=1`, {
-      authorization: `Token token=${apiToken}`,
-      accept: 'application/vnd.pagerduty+json;version=2',
-    });
-    if (status !== 200)
-      return [
-        {
-          ok: false,
-          line: `PagerDuty API token refused (HTTP ${status}): alarms naming a PagerDuty service page the default one; store a working token (read-only is enough) at ${tokenParameter}`,
-        },
-      ];
-    const map = mapped.length ? ` (the routing-key map's key is used for ${mapped.join(', ')})` : '';
+  const status = await pagerDutyGet(apiToken, '/services?limit=1', config);
+  if (typeof status !== 'number') return [status];
+  if (status !== 200)
     return [
       {
-        ok: true,
-        line: `PagerDuty API token works: an alarm naming a PagerDuty service pages it through the service's Events API v2 integration${map}`,
+        ok: false,
+        line: `PagerDuty API token refused (HTTP ${status}): alarms naming a PagerDuty service page the default one; store a working token (read-only is enough) at ${tokenParameter}`,
       },
     ];
+  const map = mapped.length ? ` (the routing-key map's key is used for ${mapped.join(', ')})` : '';
+  return [
+    {
+      ok: true,
+      line: `PagerDuty API token works: an alarm naming a PagerDuty service pages it through the service's Events API v2 integration${map}`,
+    },
+  ];
+}
+
+/**
+ * GET `path` of PagerDuty's REST API with the API token: the HTTP status, or the failed check when the token cannot be
+ * sent (named without its value) or PagerDuty cannot be reached.
+ */
+async function pagerDutyGet(token: string, path: string, config: EnvironmentConfig): Promise<number | Check> {
+  const unusable = headerFault(SECRET.pagerdutyApiToken, token);
+  if (unusable) return unusable;
+  const base = (config.pagerduty.apiUrl ?? 'https://api.pagerduty.com').replace(/\/$/, '');
+  try {
+    const { status } = await getJson(`${base}${path}`, {
+      authorization: `Token token=${token}`,
+      accept: 'application/vnd.pagerduty+json;version=2',
+    });
+    return status;
   } catch (error) {
-    return [{ ok: false, line: `PagerDuty unreachable at ${base}: ${(error as Error).message}` }];
+    return { ok: false, line: `PagerDuty unreachable at ${base}: ${(error as Error).message}` };
   }
 }
 
