@@ -7,10 +7,11 @@
  * Translation uses the environment's `sources` (DISPATCH_SOURCES) and `people` (DISPATCH_PEOPLE); a source that is
  * not configured is translated with its defaults, so a team may bring its own EventBridge rule.
  */
-import { AlarmValidationError, type AlarmIssue } from '../errors.ts';
+import type { z } from 'zod';
+import { AlarmValidationError } from '../errors.ts';
 import { describeAlarm } from '../describe-alarm.ts';
 import type { Alarm, AlarmType } from '../message.ts';
-import { decodeAlarmJson, formatPath, parseAlarm } from '../parse-alarm.ts';
+import { decodeAlarmJson, parseAlarm, toAlarmIssues } from '../parse-alarm.ts';
 import type { Log, Metrics } from '../ports.ts';
 import type { RouteReport } from '../route-types.ts';
 import {
@@ -59,24 +60,11 @@ const FORMS: Record<SourceName, string> = {
 };
 
 /** Parses `input` with `schema`, or refuses it naming each problem's path in the AWS shape. */
-function read<T>(
-  schema: {
-    safeParse(
-      input: unknown,
-    ):
-      | { success: true; data: T }
-      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-  },
-  input: unknown,
-  form: string,
-): T {
+function read<T extends z.ZodType>(schema: T, input: unknown, form: string): z.output<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new AlarmValidationError(
-    parsed.error.issues.map((i): AlarmIssue => ({
-      path: formatPath(i.path),
-      message: `${i.message} (in ${form}, as AWS sends it)`,
-    })),
+    toAlarmIssues(parsed.error).map((i) => ({ ...i, message: `${i.message} (in ${form}, as AWS sends it)` })),
   );
 }
 
