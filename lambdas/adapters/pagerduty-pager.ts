@@ -70,12 +70,7 @@ export class EventsPager implements Pager {
   }
 
   async trigger(page: PageRequest): Promise<PageResult> {
-    const { routingKey, note } = await pickRoutingKey(
-      await this.options.routingKey(),
-      page.service,
-      (service) => this.services.resolve(service),
-    );
-    const url = `${(this.options.eventsUrl ?? PAGERDUTY_EVENTS_URL).replace(/\/$/, '')}/v2/enqueue`;
+    const { routingKey, note } = await this.routingKeyFor(page.service);
     const body = {
       routing_key: routingKey,
       event_action: 'trigger',
@@ -92,12 +87,7 @@ export class EventsPager implements Pager {
       links: (page.links ?? []).map((l) => ({ href: l.href, text: l.text ?? l.href })),
       client: 'Dispatch',
     };
-    const res = await pagerDutyRequest(this.options, 'trigger event', {
-      method: 'POST',
-      url,
-      headers: { 'Content-Type': 'application/json' },
-      body,
-    });
+    const res = await this.enqueue('trigger event', body);
     const answer = (await res.json().catch(() => ({}))) as { dedup_key?: string };
     return { dedupKey: answer.dedup_key ?? page.dedupKey, deduplicated: false, note };
   }
@@ -107,15 +97,26 @@ export class EventsPager implements Pager {
    * https://developer.pagerduty.com/docs/events-api-v2/resolve-alerts/ (a key with no open alert is accepted).
    */
   async resolve(request: { dedupKey: string; service?: string | undefined }): Promise<void> {
-    const { routingKey } = await pickRoutingKey(await this.options.routingKey(), request.service, (service) =>
-      this.services.resolve(service),
-    );
-    const url = `${(this.options.eventsUrl ?? PAGERDUTY_EVENTS_URL).replace(/\/$/, '')}/v2/enqueue`;
-    await pagerDutyRequest(this.options, 'resolve event', {
+    const { routingKey } = await this.routingKeyFor(request.service);
+    await this.enqueue('resolve event', {
+      routing_key: routingKey,
+      event_action: 'resolve',
+      dedup_key: request.dedupKey,
+    });
+  }
+
+  /** The routing key for `service` (see pickRoutingKey), from the stored secret. */
+  private async routingKeyFor(service: string | undefined): Promise<{ routingKey: string; note?: string }> {
+    return pickRoutingKey(await this.options.routingKey(), service, (s) => this.services.resolve(s));
+  }
+
+  /** One event to the Events API v2 (`POST /v2/enqueue`). */
+  private enqueue(what: string, body: object): Promise<Response> {
+    return pagerDutyRequest(this.options, what, {
       method: 'POST',
-      url,
+      url: `${(this.options.eventsUrl ?? PAGERDUTY_EVENTS_URL).replace(/\/$/, '')}/v2/enqueue`,
       headers: { 'Content-Type': 'application/json' },
-      body: { routing_key: routingKey, event_action: 'resolve', dedup_key: request.dedupKey },
+      body,
     });
   }
 }
