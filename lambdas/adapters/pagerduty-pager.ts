@@ -124,14 +124,19 @@ export class EventsPager implements Pager {
 export class RestPager implements Pager {
   constructor(private readonly options: RestPagerOptions) {}
 
-  async trigger(page: PageRequest): Promise<PageResult> {
-    const url = `${(this.options.apiUrl ?? PAGERDUTY_API_URL).replace(/\/$/, '')}/incidents`;
-    const headers = {
+  /** REST API v2 headers: JSON, the API version, the token and the `From` user. */
+  private async headers(): Promise<Record<string, string>> {
+    return {
       'Content-Type': 'application/json',
       Accept: 'application/vnd.pagerduty+json;version=2',
       Authorization: `Token token=${await this.options.apiToken()}`,
       From: this.options.from,
     };
+  }
+
+  async trigger(page: PageRequest): Promise<PageResult> {
+    const url = `${(this.options.apiUrl ?? PAGERDUTY_API_URL).replace(/\/$/, '')}/incidents`;
+    const headers = await this.headers();
     const body = {
       incident: {
         type: 'incident',
@@ -177,12 +182,7 @@ export class RestPager implements Pager {
    */
   async resolve(request: { dedupKey: string; service?: string | undefined }): Promise<void> {
     const base = (this.options.apiUrl ?? PAGERDUTY_API_URL).replace(/\/$/, '');
-    const headers = {
-      'Content-Type': 'application/json',
-      Accept: 'application/vnd.pagerduty+json;version=2',
-      Authorization: `Token token=${await this.options.apiToken()}`,
-      From: this.options.from,
-    };
+    const headers = await this.headers();
     const query = new URLSearchParams({ incident_key: request.dedupKey });
     for (const status of ['triggered', 'acknowledged']) query.append('statuses[]', status);
     const res = await pagerDutyRequest(this.options, 'list incidents', {
