@@ -53,12 +53,13 @@ export async function mayNotify(
 
 /**
  * Counts a DM against the user's cap, started beside the DM's claim. `within` is false once the cap is reached;
- * `undo` takes the count back when the DM is not sent after all (its claim was lost, or sending failed).
+ * `undo` takes the count back when the DM is not sent after all (its claim was lost, or sending failed); `hold`
+ * lists a DM over the cap for the digest of the window it was counted in.
  */
 export function countAgainstCap(
   deps: RouteDeps,
   user: string,
-): { within: Promise<boolean>; undo: () => Promise<void> } {
+): { within: Promise<boolean>; undo: () => Promise<void>; hold: (summary: string) => Promise<void> } {
   const { userDmCap: cap, userDmWindowMs: windowMs } = deps.config;
   const window = Math.floor(deps.clock.now() / windowMs) * windowMs;
   const within = deps.ledger.incrementBelow(`user#${user}`, `dms:${window}`, cap);
@@ -68,13 +69,13 @@ export function countAgainstCap(
     undo: async () => {
       if (await within.catch(() => false)) await deps.ledger.increment(`user#${user}`, `dms:${window}`, -1);
     },
+    hold: (summary) => holdForDigest(deps, user, window, summary),
   };
 }
 
 /** A DM over the cap: listed for the digest; the digest timer is set when the first one is held. */
-export async function holdForDigest(deps: RouteDeps, user: string, summary: string): Promise<void> {
+async function holdForDigest(deps: RouteDeps, user: string, window: number, summary: string): Promise<void> {
   const { userDmWindowMs: windowMs } = deps.config;
-  const window = Math.floor(deps.clock.now() / windowMs) * windowMs;
   const held = await deps.ledger.append(`user#${user}`, `held:${window}`, summary, DIGEST_MAX);
   if (held === 1) {
     const id = createHash('sha256').update(`${user}#${window}`).digest('hex').slice(0, 40);

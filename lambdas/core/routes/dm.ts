@@ -5,7 +5,7 @@ import type { Block, ChatMessage } from '../ports.ts';
 import { deliveryFailureNotice, fallbackDm } from '../render/slack.ts';
 import type { DmOutcome, RouteDeps } from '../route-types.ts';
 import { runStep, type StepOutcome } from '../steps.ts';
-import { countAgainstCap, holdForDigest } from '../storm.ts';
+import { countAgainstCap } from '../storm.ts';
 
 export interface DmRequest {
   alarm: Alarm;
@@ -89,7 +89,7 @@ export async function dmOnce(
       run: async () => {
         if (counting && options.cap && !(await counting.within)) {
           sent = true;
-          await holdForDigest(deps, options.cap.user, options.cap.summary);
+          await counting.hold(options.cap.summary);
           return { to: options.cap.user, held: true };
         }
         const outcome = await send();
