@@ -22,6 +22,7 @@ import type {
   PersonRecord,
   SnoozeOutcome,
   StepClaim,
+  StepDone,
 } from '../core/ports.ts';
 import { call, conditional } from './dynamodb-calls.ts';
 import { setSnooze, type SnoozeRequest } from './dynamodb-snoozes.ts';
@@ -360,7 +361,7 @@ export class DynamoLedger implements Ledger {
    * BatchWriteItem of the steps' final items (25 at most per call; unprocessed items are sent again a few times):
    * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
    */
-  async completeAll(steps: { key: string; step: string; result: object }[]): Promise<void> {
+  async completeAll(steps: StepDone[]): Promise<void> {
     const byItem = new Map(steps.map((s) => [`${s.key}\u0000${s.step}`, s]));
     let requests = [...byItem.values()].map((s) => ({
       PutRequest: {

@@ -5,14 +5,12 @@
  * the vendor call: the retry reconciles by the marker (DMs, comments), folds into the incident (the page's dedup
  * key), or publishes again with the same eventId (events), as for any step.
  */
-import type { Ledger } from './ports.ts';
-
-type Done = { key: string; step: string; result: object };
+import type { Ledger, StepDone } from './ports.ts';
 
 const BATCH = 25;
 
 export function completionBatch(ledger: Pick<Ledger, 'completeAll'>) {
-  const pending: Done[] = [];
+  const pending: StepDone[] = [];
   const writes: Promise<void>[] = [];
   const flush = () => {
     while (pending.length > 0) {
@@ -22,7 +20,7 @@ export function completionBatch(ledger: Pick<Ledger, 'completeAll'>) {
     }
   };
   return {
-    collect(done: Done): void {
+    collect(done: StepDone): void {
       pending.push(done);
       if (pending.length >= BATCH) flush();
     },

@@ -240,6 +240,13 @@ export interface PromptRecord {
   onTimeout?: 'escalate' | 'close' | undefined;
 }
 
+/** A step done, as its completion is written (`Ledger.completeAll`, a step's `collect`). */
+export interface StepDone {
+  key: string;
+  step: string;
+  result: object;
+}
+
 export interface Ledger {
   /** Reads the alarm record and whether this SNS message was seen before (one round trip). */
   lookup(key: string, messageId: string): Promise<AlarmLookup>;
@@ -292,7 +299,7 @@ export interface Ledger {
   claim(key: string, step: string, leaseMs: number, owner: string): Promise<StepClaim>;
   complete(key: string, step: string, result: object): Promise<void>;
   /** Records up to 25 steps done in one write (a broadcast's DMs), each as `complete` would. */
-  completeAll(steps: { key: string; step: string; result: object }[]): Promise<void>;
+  completeAll(steps: StepDone[]): Promise<void>;
   /**
    * Gives back a claim taken ahead (beside another write) and never used: the next claim wins without reconciling,
    * since nothing reached the vendor. Only the owner's own claim is given back.

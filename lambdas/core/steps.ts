@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RouterConfig } from './config.ts';
 import { DispatchError, VendorError } from './errors.ts';
-import type { Clock, IssueRef, IssueTracker, Ledger, Log, StepClaim } from './ports.ts';
+import type { Clock, IssueRef, IssueTracker, Ledger, Log, StepClaim, StepDone } from './ports.ts';
 import { issueMarker } from './render/github.ts';
 
 export interface StepDeps {
@@ -39,7 +39,7 @@ export interface StepWork<R extends object> {
    * Takes the step's completion as data, for the caller to record with others in one write (`ledger.completeAll`)
    * before the invocation ends; `record` is not used with it.
    */
-  collect?: (done: { key: string; step: string; result: object }) => void;
+  collect?: (done: StepDone) => void;
 }
 
 export interface StepOutcome<R> {
@@ -146,7 +146,7 @@ export async function commentOnce(
   body: string,
   options: {
     defer?: (completion: Promise<void>) => void;
-    collect?: (done: { key: string; step: string; result: object }) => void;
+    collect?: (done: StepDone) => void;
     ahead?: { owner: string; claimed: StepClaim };
   } = {},
 ): Promise<StepOutcome<{ id: number }>> {

@@ -19,6 +19,7 @@ import type {
   IssueTracker,
   Pager,
   PromptRecord,
+  StepDone,
   Timers,
   TriageJob,
 } from './ports.ts';
@@ -53,7 +54,7 @@ export interface TriageWorkDeps extends StepDeps {
 
 type AnswerJob = TriageJob & { kind: 'answer' };
 /** Takes a step's completion for the batched write at the end of an answer (see runStep's `collect`). */
-type Collect = (done: { key: string; step: string; result: object }) => void;
+type Collect = (done: StepDone) => void;
 /** An answer to carry out; `timedOut` when the deadline answered for the user. */
 type Answer = AnswerJob & { timedOut?: boolean };
 

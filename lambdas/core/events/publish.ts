@@ -5,7 +5,7 @@
  * the ledger recorded it publishes it again on retry; `detail.eventId` is stable, so a consumer can drop the repeat.
  */
 import { producerOfKey } from '../keys.ts';
-import type { DispatchEvent, Events } from '../ports.ts';
+import type { DispatchEvent, Events, StepDone } from '../ports.ts';
 import { runStep, type StepDeps } from '../steps.ts';
 
 export async function publishOnce(
@@ -14,7 +14,7 @@ export async function publishOnce(
   step: string,
   event: DispatchEvent,
   /** Takes the step's completion for a batched write (see runStep's `collect`). */
-  collect?: (done: { key: string; step: string; result: object }) => void,
+  collect?: (done: StepDone) => void,
 ): Promise<void> {
   await runStep(deps, key, step, {
     run: async () => {

@@ -1,7 +1,7 @@
 /** Sending one Slack message with the fallbacks producers rely on. */
 import { VendorError } from '../errors.ts';
 import type { Alarm } from '../message.ts';
-import type { Block, ChatMessage } from '../ports.ts';
+import type { Block, ChatMessage, StepDone } from '../ports.ts';
 import { deliveryFailureNotice, fallbackDm } from '../render/slack.ts';
 import type { DmOutcome, RouteDeps } from '../route-types.ts';
 import { runStep, type StepOutcome } from '../steps.ts';
@@ -72,7 +72,7 @@ export async function dmOnce(
   options: {
     record?: (dm: DmOutcome) => Promise<unknown>;
     defer?: (completion: Promise<void>) => void;
-    collect?: (done: { key: string; step: string; result: object }) => void;
+    collect?: (done: StepDone) => void;
     cap?: { user: string; summary: string } | undefined;
   } = {},
 ): Promise<StepOutcome<DmOutcome>> {
