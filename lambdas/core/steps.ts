@@ -136,7 +136,8 @@ function retryDelay(error: unknown, failures: number): number | undefined {
 
 /**
  * A comment made once: it carries a hidden marker, and a retry after an unclear failure looks for it among the
- * issue's recent comments before commenting again. Returns the comment's ID and whether this call made it.
+ * issue's recent comments before commenting again. Returns the comment's ID and whether this call made it. `keep`
+ * is recorded with the ID in the step's result (what a later step needs to know of the comment).
  */
 export async function commentOnce(
   deps: StepDeps & { tracker: IssueTracker },
@@ -148,6 +149,7 @@ export async function commentOnce(
     defer?: (completion: Promise<void>) => void;
     collect?: (done: StepDone) => void;
     ahead?: { owner: string; claimed: StepClaim };
+    keep?: object;
   } = {},
 ): Promise<StepOutcome<{ id: number }>> {
   const marker = `${key}#${step}`;
@@ -159,9 +161,9 @@ export async function commentOnce(
     {
       reconcile: async () => {
         const id = await deps.tracker.findComment(issue, marker, since);
-        return id === undefined ? undefined : { id };
+        return id === undefined ? undefined : { id, ...options.keep };
       },
-      run: async () => ({ id: await deps.tracker.comment(issue, withMarker(body, marker)) }),
+      run: async () => ({ id: await deps.tracker.comment(issue, withMarker(body, marker)), ...options.keep }),
       ...(options.defer ? { defer: options.defer } : {}),
       ...(options.collect ? { collect: options.collect } : {}),
     },
@@ -184,7 +186,8 @@ export async function noteOnIssue(
   if (!fresh) await deps.tracker.editComment(issue, result.id, withMarker(body, `${key}#${step}`));
 }
 
-function withMarker(body: string, marker: string): string {
+/** `body` with the hidden marker a retry finds it by, as its last line. */
+export function withMarker(body: string, marker: string): string {
   return `${body}\n${issueMarker(marker)}`;
 }
 

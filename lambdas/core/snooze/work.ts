@@ -9,8 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IssueRef, SnoozedJob, TriageJob } from '../ports.ts';
-import { issueMarker } from '../render/github.ts';
-import { commentOnce, noteOnIssue, runStep } from '../steps.ts';
+import { commentOnce, noteOnIssue, runStep, withMarker } from '../steps.ts';
 import type { TriageWorkDeps } from '../triage-work.ts';
 import { repeatsCounter } from './hold.ts';
 import { snoozeComment, snoozedDmBlocks, snoozeEndedNote } from './render.ts';
@@ -31,11 +30,7 @@ interface PostedComment {
   body?: string;
 }
 
-function withMarker(body: string, marker: string): string {
-  return `${body}\n${issueMarker(marker)}`;
-}
-
-/** As commentOnce, remembering the issue and the text, so the end can add its count to the same comment. */
+/** A period's comment, remembering the issue and the text, so the end can add its count to the same comment. */
 async function snoozeCommentOnce(
   deps: TriageWorkDeps,
   key: string,
@@ -43,15 +38,8 @@ async function snoozeCommentOnce(
   issue: IssueRef,
   body: string,
 ): Promise<void> {
-  const step = commentStep(id);
-  const marker = `${key}#${step}`;
-  const since = deps.clock.now() - 6 * 3_600_000;
-  await runStep<PostedComment>(deps, key, step, {
-    reconcile: async () => {
-      const found = await deps.tracker.findComment(issue, marker, since);
-      return found === undefined ? undefined : { id: found, issue, body };
-    },
-    run: async () => ({ id: await deps.tracker.comment(issue, withMarker(body, marker)), issue, body }),
+  await commentOnce(deps, key, commentStep(id), issue, body, {
+    keep: { issue, body } satisfies Omit<PostedComment, 'id'>,
   });
 }
 
