@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import type { Block, Log, PostedMessage, PromptRecord, Views } from '../ports.ts';
-import { mrkdwn, type Mrkdwn } from '../render/slack.ts';
+import { md, mrkdwn, plainText } from '../render/slack.ts';
 import { slackMention } from './responders.ts';
 
 /** The view's `callback_id`: a `view_submission` with any other is not Dispatch's. */
@@ -36,9 +36,6 @@ export const ReasonMetadataSchema = z.object({
 });
 export type ReasonMetadata = z.infer<typeof ReasonMetadataSchema>;
 
-const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
-const md = (text: Mrkdwn) => ({ type: 'mrkdwn', text: text.text, verbatim: true });
-
 /** The modal: what is being answered, and one multi-line input for the reason. */
 export function reasonModal(prompt: PromptRecord, metadata: ReasonMetadata, answerer: string): Block {
   const forSomeoneElse =
@@ -48,33 +45,36 @@ export function reasonModal(prompt: PromptRecord, metadata: ReasonMetadata, answ
           {
             type: 'context',
             elements: [
-              md(mrkdwn`You are answering as a responder, on behalf of ${slackMention(prompt.slackUserId)}.`),
+              md(
+                mrkdwn`You are answering as a responder, on behalf of ${slackMention(prompt.slackUserId)}.`
+                  .text,
+              ),
             ],
           },
         ];
   return {
     type: 'modal',
     callback_id: REASON_CALLBACK_ID,
-    title: plain('Your reason'),
-    submit: plain('Confirm'),
-    close: plain('Cancel'),
+    title: plainText('Your reason'),
+    submit: plainText('Confirm'),
+    close: plainText('Cancel'),
     private_metadata: JSON.stringify(metadata),
     blocks: [
       // The alarm's title and the button label are shown literally (escaped), like everything an alarm supplies.
-      { type: 'section', text: md(mrkdwn`*${prompt.yesLabel}*: ${prompt.summary}`) },
+      { type: 'section', text: md(mrkdwn`*${prompt.yesLabel}*: ${prompt.summary}`.text) },
       ...forSomeoneElse,
       {
         type: 'input',
         block_id: REASON_BLOCK_ID,
-        label: plain('Why was this you? Your answer counts once you confirm.'),
-        hint: plain('Quoted on the alarm’s GitHub issue. Cancel to leave the prompt unanswered.'),
+        label: plainText('Why was this you? Your answer counts once you confirm.'),
+        hint: plainText('Quoted on the alarm’s GitHub issue. Cancel to leave the prompt unanswered.'),
         element: {
           type: 'plain_text_input',
           action_id: REASON_ACTION_ID,
           multiline: true,
           min_length: 1,
           max_length: REASON_MAX,
-          placeholder: plain('e.g. I turned 2FA off to move it to my new phone'),
+          placeholder: plainText('e.g. I turned 2FA off to move it to my new phone'),
         },
       },
     ],

@@ -121,9 +121,17 @@ function shorten(text: string, size: number): string {
 
 // ---------------------------------------------------------------- blocks
 
-/** A mrkdwn text object; `verbatim` keeps Slack from linking or mentioning anything Dispatch did not mark up. */
-function md(text: string) {
+/**
+ * A mrkdwn text object of markup Dispatch wrote (`Mrkdwn.text`, or text escaped here); `verbatim` keeps Slack from
+ * linking or mentioning anything Dispatch did not mark up.
+ */
+export function md(text: string) {
   return { type: 'mrkdwn', text, verbatim: true };
+}
+
+/** A plain_text object: shown as written, never parsed as mrkdwn; emoji shortcodes still render. */
+export function plainText(text: string) {
+  return { type: 'plain_text', text, emoji: true };
 }
 
 /**
@@ -196,7 +204,7 @@ export function selfServiceDm(alarm: SelfServiceAlarm, view: PromptView): ChatMe
   const button = (actionId: string, label: string, style: 'primary' | 'danger') => ({
     type: 'button',
     action_id: actionId,
-    text: { type: 'plain_text', text: label, emoji: true },
+    text: plainText(label),
     style,
     value: view.key,
   });

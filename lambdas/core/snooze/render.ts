@@ -15,7 +15,7 @@
  */
 import type { Block, ChatMessage } from '../ports.ts';
 import { code } from '../render/github.ts';
-import { mrkdwn, slackDate, type Mrkdwn } from '../render/slack.ts';
+import { md, mrkdwn, plainText, slackDate, type Mrkdwn } from '../render/slack.ts';
 import { SNOOZE_CHOICES } from './durations.ts';
 
 export const ACTION_SNOOZE = 'dispatch_snooze';
@@ -34,9 +34,9 @@ export function snoozeChoice(key: string, step: string): Block | undefined {
       {
         type: 'static_select',
         action_id: ACTION_SNOOZE,
-        placeholder: { type: 'plain_text', text: 'Snooze repeats…', emoji: true },
+        placeholder: plainText('Snooze repeats…'),
         options: SNOOZE_CHOICES.map((c) => ({
-          text: { type: 'plain_text', text: c.label, emoji: true },
+          text: plainText(c.label),
           value: `${c.value}|${step}`,
         })),
       },
@@ -82,7 +82,7 @@ export function withoutChoice(blocks: Block[]): Block[] {
 export function snoozedDmBlocks(blocks: Block[], by: string, until: number): Block[] {
   const note: Block = {
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: snoozedLine(by, until).text, verbatim: true }],
+    elements: [md(snoozedLine(by, until).text)],
   };
   return [...withoutChoice(blocks).slice(0, 49), note];
 }
