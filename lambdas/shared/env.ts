@@ -18,18 +18,26 @@ const required = (what: string, example: string) =>
 const url = z.url({ error: 'must be an http(s) URL' }).optional();
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 
-/** A variable holding JSON checked by `schema`; `unset` when absent or blank (default: the schema's defaults). */
-function jsonVariable<T extends z.ZodType>(schema: T, example: string, unset?: z.output<T>) {
+/** A variable read by `parse`: its value, or each of its problems as an issue of the variable. */
+function parsedVariable<T>(parse: (raw: string | undefined) => { value: T } | { problems: string[] }) {
   return z
     .string()
     .optional()
     .transform((raw, ctx) => {
-      if ((raw === undefined || raw.trim() === '') && unset !== undefined) return unset;
-      const parsed = parseJsonSetting(schema, raw, example);
+      const parsed = parse(raw);
       if ('value' in parsed) return parsed.value;
       for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     });
+}
+
+/** A variable holding JSON checked by `schema`; `unset` when absent or blank (default: the schema's defaults). */
+function jsonVariable<T extends z.ZodType>(schema: T, example: string, unset?: z.output<T>) {
+  return parsedVariable((raw) =>
+    (raw === undefined || raw.trim() === '') && unset !== undefined
+      ? { value: unset }
+      : parseJsonSetting(schema, raw, example),
+  );
 }
 
 export const EnvSchema = z
@@ -121,15 +129,7 @@ export const EnvSchema = z
      * Slack user IDs who may answer any prompt on its owner's behalf (the security team): `U0AAA,U0BBB` or a JSON
      * list; unset or empty: only the prompt's owner answers.
      */
-    DISPATCH_RESPONDERS: z
-      .string()
-      .optional()
-      .transform((raw, ctx) => {
-        const parsed = parseResponders(raw);
-        if ('ids' in parsed) return parsed.ids;
-        for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message });
-        return z.NEVER;
-      }),
+    DISPATCH_RESPONDERS: parsedVariable(parseResponders),
     /** What an unanswered prompt becomes at its deadline, unless the alarm says: escalate (default) or close. */
     DISPATCH_PROMPT_ON_TIMEOUT: z
       .enum(['escalate', 'close'], { error: 'must be "escalate" (default) or "close"' })

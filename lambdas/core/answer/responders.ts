@@ -31,9 +31,9 @@ export function onBehalfOf(ownerId: string, userId: string): string | undefined 
  * `DISPATCH_RESPONDERS`: comma-separated (`U0AAA,U0BBB`) or a JSON list (`["U0AAA","U0BBB"]`); empty or unset: none.
  * Returns the IDs, or the problems, each naming the entry at fault.
  */
-export function parseResponders(raw: string | undefined): { ids: string[] } | { problems: string[] } {
+export function parseResponders(raw: string | undefined): { value: string[] } | { problems: string[] } {
   const text = raw?.trim() ?? '';
-  if (text === '') return { ids: [] };
+  if (text === '') return { value: [] };
   let entries: unknown[];
   if (text.startsWith('[') || text.startsWith('{')) {
     try {
@@ -53,7 +53,7 @@ export function parseResponders(raw: string | undefined): { ids: string[] } | { 
       problems.push(`entry ${i + 1} (${JSON.stringify(entry)}) is not ${SLACK_USER_ID_RULE}`);
     }
   });
-  return problems.length ? { problems } : { ids: [...new Set(entries as string[])] };
+  return problems.length ? { problems } : { value: [...new Set(entries as string[])] };
 }
 
 /** A Slack mention Dispatch writes itself, from an ID it validated; anything else is shown as text. */
