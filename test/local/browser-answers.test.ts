@@ -4,19 +4,18 @@
  * the responder copy, and what the AWS example buttons say they are. Skipped without /usr/bin/chromium, like the
  * other browser tests.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../bin/local/sandbox.ts';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const RESPONDER = 'U0RESPOND1';
 
 /** The rendered text of the "What happened" card of the alarm titled `title`. */
 const timeline = (page: Page, title: string) =>
   page.locator('[data-testid="alarm"]', { hasText: title }).first().innerText();
 
-describe.skipIf(!existsSync(CHROMIUM))('answering on the sandbox page', () => {
+describe.skipIf(!hasChromium)('answering on the sandbox page', () => {
   let sandbox: Sandbox;
   let browser: Browser;
   beforeAll(async () => {
@@ -24,11 +23,7 @@ describe.skipIf(!existsSync(CHROMIUM))('answering on the sandbox page', () => {
       port: 0,
       source: { DISPATCH_RESPONDERS: RESPONDER, DISPATCH_PROMPT_REQUIRE_REASON: 'true' },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

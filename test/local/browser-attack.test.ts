@@ -2,14 +2,13 @@
  * Issue 12, attack 1, in a real browser: a page on another origin tries to send an alarm whose Slack ID is markup,
  * read the sandbox's state and answer its prompts; and the sandbox page shows a hostile alarm as text.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../bin/local/sandbox.ts';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PAYLOAD = '<img src=x onerror="window.__pwned=1">';
 const TITLE = '<b id="injected">bold?</b> & "quoted"';
 
@@ -42,17 +41,13 @@ window.results = {};
 </script></body></html>`;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('issue 12 in Chromium', () => {
+describe.skipIf(!hasChromium)('issue 12 in Chromium', () => {
   let sandbox: Sandbox;
   let browser: Browser;
   let attacker: Server | undefined;
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, source: {} });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

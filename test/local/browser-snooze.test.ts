@@ -3,23 +3,17 @@
  * "1 hour" sends the signed click, and the DM then says until when it is snoozed. Skipped without
  * /usr/bin/chromium, like the other browser tests.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../bin/local/sandbox.ts';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-describe.skipIf(!existsSync(CHROMIUM))('snooze on the sandbox page', () => {
+describe.skipIf(!hasChromium)('snooze on the sandbox page', () => {
   let sandbox: Sandbox;
   let browser: Browser;
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, source: {} });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -4,12 +4,10 @@
  * Reset, and no sideways scrolling from a phone to a wide screen (issue 17). Skipped when /usr/bin/chromium is
  * missing (apt-get install -y chromium).
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../bin/local/sandbox.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 
 /** How much wider than the window the page is (0: no horizontal scrolling). */
 const overflow = (page: Page) =>
@@ -21,16 +19,12 @@ const overflow = (page: Page) =>
 const timeline = (page: Page, title: string) =>
   page.locator('[data-testid="alarm"]', { hasText: title }).first().innerText();
 
-describe.skipIf(!existsSync(CHROMIUM))('sandbox page in Chromium', () => {
+describe.skipIf(!hasChromium)('sandbox page in Chromium', () => {
   let sandbox: Sandbox;
   let browser: Browser;
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, source: {} });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

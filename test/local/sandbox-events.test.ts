@@ -2,14 +2,13 @@
  * The local runner's events (issue 15): answers published to the built-in bus shown on the sandbox page, or with the
  * real EventBridge client to AWS_ENDPOINT_URL_EVENTBRIDGE.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../bin/local/sandbox.ts';
 import type { DispatchEvent } from '../../lambdas/core/ports.ts';
 import { originalExamples } from '../fixtures/alarms/original-readme.ts';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 
 interface PutEventsRequest {
   headers: IncomingHttpHeaders;
@@ -121,17 +120,11 @@ describe('the built-in bus', () => {
   });
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-
-describe.skipIf(!existsSync(CHROMIUM))('the sandbox page in Chromium', () => {
+describe.skipIf(!hasChromium)('the sandbox page in Chromium', () => {
   it('lists each published event: detail-type, alarm key, answer, time', async () => {
     // Prepare
     const sandbox = await sandboxWith({});
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    const browser = await launchChromium();
     open.push(() => browser.close());
     const page = await browser.newPage();
     const errors: string[] = [];
