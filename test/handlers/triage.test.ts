@@ -4,74 +4,35 @@
  */
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { DynamoLedger } from '../../lambdas/adapters/dynamodb-ledger.ts';
-import { InProcessJobs } from '../../lambdas/adapters/jobs.ts';
-import type { PromptRecord, TriageJob } from '../../lambdas/core/ports.ts';
+import type { DynamoLedger } from '../../lambdas/adapters/dynamodb-ledger.ts';
+import type { TriageJob } from '../../lambdas/core/ports.ts';
 import { ACTION_NO, ACTION_YES } from '../../lambdas/core/render/slack.ts';
-import { runTriageJob } from '../../lambdas/core/triage-work.ts';
 import { signSlackRequest } from '../../lambdas/shared/slack-signature.ts';
-import { buildTriageWorkDeps } from '../../lambdas/shared/wiring.ts';
-import { buildTriageDeps } from '../../lambdas/shared/wiring-triage.ts';
-import { createTriageHandler } from '../../lambdas/triage/handler.ts';
-import { EnvSecrets } from '../../lambdas/adapters/ssm-secrets.ts';
-import { FakeEvents } from '../fakes/vendors.ts';
-import { freshTable, useDynalite } from '../helpers/dynalite.ts';
-import { testEnv } from '../helpers/env.ts';
+import { useDynalite } from '../helpers/dynalite.ts';
 import { useNock } from '../helpers/nock.ts';
+import {
+  APP,
+  DM,
+  ISSUE,
+  KEY,
+  PROMPT,
+  RESPONSE_URL,
+  SIGNING_SECRET,
+  TEAM,
+  triageWorld,
+} from '../helpers/triage-world.ts';
 
 useNock();
 
 const dynamo = useDynalite();
 
-const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
-const KEY = 'self-service:0123456789abcdef0123456789abcdef';
-const ISSUE = { owner: 'acme', repo: 'alarms', number: 12, url: 'https://github.com/acme/alarms/issues/12' };
-const DM = { channel: 'D024BE7LH', ts: '1700000000.000100' };
-const PROMPT: PromptRecord = {
-  slackUserId: 'U024BE7LH',
-  severity: 'critical',
-  summary: '2FA disabled for alice',
-  message: 'Your 2FA was disabled',
-  yesLabel: 'Yes, it was me',
-  noLabel: "No, it wasn't me",
-  noResponse: 'Paged the security team.',
-  dm: DM,
-};
-const RESPONSE_URL = 'https://hooks.slack.com/actions/T0/1/abc';
 /** The workspace and app the signed clicks come from unless a test says otherwise. */
-const TEAM = 'T0DISPATCH';
-const APP = 'A0DISPATCH';
 const BOUND = { DISPATCH_SLACK_TEAM_ID: TEAM, DISPATCH_SLACK_APP_ID: APP };
 
 async function setup(options: { timeoutMs?: string; binding?: Record<string, string> } = {}) {
-  const table = await freshTable(dynamo());
-  const env = testEnv({
-    DISPATCH_LEDGER_TABLE: table,
-    DISPATCH_VENDOR_TIMEOUT_MS: options.timeoutMs ?? '1000',
-    ...options.binding,
+  return triageWorld(dynamo, {
+    env: { DISPATCH_VENDOR_TIMEOUT_MS: options.timeoutMs ?? '1000', ...options.binding },
   });
-  const secrets = new EnvSecrets({
-    'slack/signing-secret': SIGNING_SECRET,
-    'slack/bot-token': 'xoxb-bot',
-    'github/token': 'ghp_testtokentesttokentest1234',
-    'pagerduty/routing-key': 'R0KEY',
-  });
-  const lines: string[] = [];
-  // Events are published to an in-memory bus (the EventBridge adapter has its own tests).
-  const events = new FakeEvents();
-  const platform = { dynamodb: dynamo().client, secrets, write: (l: string) => lines.push(l), events };
-  const workDeps = buildTriageWorkDeps(env, platform);
-  const jobs = new InProcessJobs((job) => runTriageJob(workDeps, job), {
-    clock: { now: Date.now, sleep: async () => {} },
-    attempts: 2,
-  });
-  const queued: TriageJob[] = [];
-  const recording = { enqueue: (job: TriageJob) => (queued.push(job), jobs.enqueue(job)) };
-  const handler = createTriageHandler(() => buildTriageDeps(env, { ...platform, jobs: recording }));
-  const ledger = new DynamoLedger(dynamo().client, { now: Date.now, sleep: async () => {} }, { table });
-  await ledger.join(KEY, 'sns-1');
-  await ledger.annotate(KEY, 1, { issue: ISSUE, prompt: PROMPT });
-  return { handler, jobs, lines, ledger, queued };
 }
 
 function click(
