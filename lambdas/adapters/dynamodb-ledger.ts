@@ -272,12 +272,7 @@ export class DynamoLedger implements Ledger {
         reconcile: applied.Attributes !== undefined && applied.Attributes.state !== 'free',
       };
     }
-    const out = await call(() =>
-      this.doc.send(
-        new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
-      ),
-    );
-    const item = out.Item;
+    const item = await this.stepItem(key, step);
     if (item?.state === 'done') return { status: 'done', result: (item.result as object | undefined) ?? {} };
     // Our own claim, applied by a write whose answer was lost and then retried by the SDK.
     if (item?.state === 'claimed' && item.owner === owner) {
@@ -314,12 +309,7 @@ export class DynamoLedger implements Ledger {
     if (applied) {
       return { status: 'won', reconcile: false };
     }
-    const out = await call(() =>
-      this.doc.send(
-        new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
-      ),
-    );
-    const item = out.Item;
+    const item = await this.stepItem(key, step);
     // Our own write, applied once and then retried by the SDK after a lost answer.
     if (item?.state === 'done' && item.owner === owner) return { status: 'won', reconcile: false };
     if (item?.state === 'done') return { status: 'done', result: (item.result as object | undefined) ?? {} };
@@ -494,12 +484,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async isDone(key: string, step: string): Promise<boolean> {
-    const out = await call(() =>
-      this.doc.send(
-        new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
-      ),
-    );
-    return out.Item?.state === 'done';
+    return (await this.stepItem(key, step))?.state === 'done';
   }
 
   async release(key: string, step: string, reason: string): Promise<void> {
@@ -524,12 +509,8 @@ export class DynamoLedger implements Ledger {
   }
 
   async stepResult(key: string, step: string): Promise<object | undefined> {
-    const out = await call(() =>
-      this.doc.send(
-        new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
-      ),
-    );
-    return out.Item?.state === 'done' ? ((out.Item.result as object | undefined) ?? {}) : undefined;
+    const item = await this.stepItem(key, step);
+    return item?.state === 'done' ? ((item.result as object | undefined) ?? {}) : undefined;
   }
 
   async snooze(key: string, request: SnoozeRequest): Promise<SnoozeOutcome> {
@@ -601,6 +582,16 @@ export class DynamoLedger implements Ledger {
       ),
     );
     return toRecord(out.Attributes!);
+  }
+
+  /** A step's item as stored (a consistent read); undefined when the step was never claimed. */
+  private async stepItem(key: string, step: string): Promise<Record<string, unknown> | undefined> {
+    const out = await call(() =>
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: key, sk: `step#${step}` }, ConsistentRead: true }),
+      ),
+    );
+    return out.Item;
   }
 
   private expiresAt(): number {
