@@ -9,6 +9,7 @@ import { buildRouteDeps } from '../../lambdas/shared/wiring.ts';
 import { freshTable, useDynalite } from '../helpers/dynalite.ts';
 import { testEnv } from '../helpers/env.ts';
 import { useNock } from '../helpers/nock.ts';
+import { snsEvent as snsEventOf } from '../helpers/sns.ts';
 
 useNock();
 
@@ -20,30 +21,7 @@ const SECRETS = {
   '/dispatch/test/pagerduty/routing-key': 'R0ROUTINGKEY',
 };
 
-function snsEvent(message: unknown, messageId: string) {
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:dispatch-test-alarms:abc',
-        Sns: {
-          Type: 'Notification',
-          MessageId: messageId,
-          TopicArn: 'arn:aws:sns:us-east-1:123456789012:dispatch-test-alarms',
-          Subject: 'test',
-          Message: JSON.stringify(message),
-          Timestamp: '2026-11-23T09:00:00.000Z',
-          SignatureVersion: '1',
-          Signature: 'EXAMPLE',
-          SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/cert.pem',
-          UnsubscribeUrl: 'https://sns.us-east-1.amazonaws.com/unsubscribe',
-          MessageAttributes: {},
-        },
-      },
-    ],
-  };
-}
+const snsEvent = (message: unknown, messageId: string) => snsEventOf(JSON.stringify(message), messageId);
 
 function ssmOnce() {
   return nock('https://ssm.us-east-1.amazonaws.com', {

@@ -12,6 +12,7 @@ import { originalExamples } from '../fixtures/alarms/original-readme.ts';
 import { freshTable, useDynalite } from '../helpers/dynalite.ts';
 import { testEnv } from '../helpers/env.ts';
 import { useNock } from '../helpers/nock.ts';
+import { snsEvent } from '../helpers/sns.ts';
 
 useNock();
 
@@ -22,35 +23,6 @@ const SECRETS = {
   '/dispatch/test/github/token': 'ghp_secretgithubtoken123456',
   '/dispatch/test/pagerduty/routing-key': 'R0ROUTINGKEY',
 };
-
-function snsEvent(
-  message: string,
-  messageId = '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
-  topicArn = 'arn:aws:sns:us-east-1:123456789012:dispatch-test-alarms',
-) {
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:dispatch-test-alarms:abc',
-        Sns: {
-          Type: 'Notification',
-          MessageId: messageId,
-          TopicArn: topicArn,
-          Subject: 'test',
-          Message: message,
-          Timestamp: '2026-11-23T09:00:00.000Z',
-          SignatureVersion: '1',
-          Signature: 'EXAMPLE',
-          SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/cert.pem',
-          UnsubscribeUrl: 'https://sns.us-east-1.amazonaws.com/unsubscribe',
-          MessageAttributes: {},
-        },
-      },
-    ],
-  };
-}
 
 async function makeHandler(extra: Record<string, string> = {}) {
   const table = await freshTable(dynamo());

@@ -13,6 +13,7 @@ import { buildRouteDeps } from '../../lambdas/shared/wiring.ts';
 import { freshTable, useDynalite } from '../helpers/dynalite.ts';
 import { testEnv } from '../helpers/env.ts';
 import { useNock } from '../helpers/nock.ts';
+import { snsEvent as snsEventOf } from '../helpers/sns.ts';
 
 useNock();
 
@@ -28,31 +29,7 @@ const SECRETS = {
 
 const example = (name: string): Json => JSON.parse(readFileSync(`examples/${name}.json`, 'utf8')) as Json;
 
-/** As SNS delivers what an EventBridge rule (or a CloudWatch alarm action) published: the event as the Message. */
-function snsEvent(message: unknown, messageId: string) {
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:dispatch-test-alarms:abc',
-        Sns: {
-          Type: 'Notification',
-          MessageId: messageId,
-          TopicArn: 'arn:aws:sns:us-east-1:123456789012:dispatch-test-alarms',
-          Subject: null,
-          Message: JSON.stringify(message),
-          Timestamp: '2027-01-14T11:20:45.000Z',
-          SignatureVersion: '1',
-          Signature: 'EXAMPLE',
-          SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/cert.pem',
-          UnsubscribeUrl: 'https://sns.us-east-1.amazonaws.com/unsubscribe',
-          MessageAttributes: {},
-        },
-      },
-    ],
-  };
-}
+const snsEvent = (message: unknown, messageId: string) => snsEventOf(JSON.stringify(message), messageId);
 
 function ssmOnce() {
   return nock('https://ssm.us-east-1.amazonaws.com', {
